@@ -1,0 +1,76 @@
+// Command agentstate checks that the events a service publishes on the voice-agentstate Kafka
+// topic honour the contract.
+//
+// Usage:
+//
+//	agentstate verify [--strict] [--initial-state clean|unknown] [--schemas DIR] [--report-json PATH] FILE...
+//
+// Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+// Exit codes, the same for every subcommand.
+const (
+	exitPass     = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+const usage = `agentstate checks events on the voice-agentstate topic against the contract.
+
+Usage:
+  agentstate verify [flags] FILE...   check a capture (JSON Lines or kcat -J envelopes; - is stdin)
+
+Run 'agentstate COMMAND --help' for a command's flags.
+Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command, with its environment passed in so tests can drive it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "verify":
+		return runVerify(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitPass
+	}
+	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify\n", args[0])
+	return exitUsage
+}
+
+// envBool reads a boolean setting such as AGENTSTATE_STRICT=1.
+func envBool(getenv func(string) string, name string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s=%q: expected true or false", name, getenv(name))
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}

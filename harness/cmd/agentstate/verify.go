@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/verify"
+)
+
+const verifyUsage = `Usage: agentstate verify [flags] FILE...
+
+Checks every event of a capture against the contract's schemas. FILE holds JSON Lines: one event
+per line, or one kcat -J envelope per line ({"topic","partition","offset","key","payload"}),
+detected line by line. "-" reads standard input.
+
+Flags (each also read from the environment variable named in brackets):
+`
+
+type verifyFlags struct {
+	strict       bool
+	initialState string
+	schemas      string
+	reportJSON   string
+	files        []string
+}
+
+func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (verifyFlags, error) {
+	var v verifyFlags
+	strict, err := envBool(getenv, "AGENTSTATE_STRICT")
+	if err != nil {
+		return v, err
+	}
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&v.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
+	fs.StringVar(&v.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
+	fs.StringVar(&v.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
+	fs.StringVar(&v.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, verifyUsage)
+		fs.PrintDefaults()
+	}
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return v, err
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			v.files = append(v.files, args[0])
+			args = args[1:]
+		}
+	}
+	if len(v.files) == 0 {
+		fs.Usage()
+		return v, errors.New("verify: no FILE given; pass one or more captures, or - for standard input")
+	}
+	if v.initialState != "clean" && v.initialState != "unknown" {
+		return v, fmt.Errorf("verify: --initial-state %q: expected clean or unknown", v.initialState)
+	}
+	return v, nil
+}
+
+func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	v, err := parseVerify(args, stderr, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitPass
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	set, err := loadSchemas(v.schemas)
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	inputs, closeAll, err := openInputs(v.files, stdin)
+	defer closeAll()
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	rep, err := verify.Run(ctx, inputs, verify.Options{
+		Schemas: set, Strict: v.strict,
+		OnFinding: func(f finding.Finding) { fmt.Fprintln(stdout, f) },
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	rep.InitialState = v.initialState
+	rep.Summary(stdout)
+	if v.reportJSON != "" {
+		if err := rep.WriteJSON(v.reportJSON); err != nil {
+			fmt.Fprintln(stderr, "agentstate:", err)
+			return exitUsage
+		}
+	}
+	if !rep.Passed() {
+		return exitFindings
+	}
+	return exitPass
+}
+
+func loadSchemas(dir string) (*contract.Set, error) {
+	if dir == "" {
+		return contract.Builtin()
+	}
+	return contract.LoadDir(dir)
+}
+
+// openInputs opens every file before any is read, so that a missing file is a usage error and
+// not a half-done run.
+func openInputs(names []string, stdin io.Reader) ([]verify.Input, func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	var inputs []verify.Input
+	for _, name := range names {
+		if name == "-" {
+			inputs = append(inputs, verify.Input{Name: "stdin", R: stdin})
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, closeAll, fmt.Errorf("open capture: %w", err)
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, closeAll, fmt.Errorf("open capture: %s is a directory; pass the JSON Lines files in it", name)
+		}
+		files = append(files, f)
+		inputs = append(inputs, verify.Input{Name: name, R: f})
+	}
+	if n := strings.Count(strings.Join(names, "\x00")+"\x00", "-\x00"); n > 1 {
+		return nil, closeAll, errors.New("verify: standard input (-) given more than once")
+	}
+	return inputs, closeAll, nil
+}

@@ -1,0 +1,148 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/voice-agentstate/conformance/harness/finding"
+)
+
+// Rule IDs of the findings Validate reports besides the schema keywords ("schema.<keyword>").
+const (
+	RuleDecode           = "decode.json"
+	RuleNotObject        = "decode.not-object"
+	RuleMissingID        = "event.missing-id"
+	RuleUnknownID        = "event.unknown-id"
+	RuleNotCovered       = "event.not-covered"
+	RuleRequired         = "schema.required"
+	RuleUnknownAttribute = "schema.unknown-attribute"
+)
+
+// Result is the verdict on one message.
+type Result struct {
+	Event    string         // the id attribute, when it is a string
+	Doc      map[string]any // the decoded message; nil when it is not a JSON object
+	Findings []finding.Finding
+}
+
+// Decoded says whether the message was a JSON object, that is an event that could be checked.
+// A message that was not is an undecodable line.
+func (r Result) Decoded() bool { return r.Doc != nil }
+
+// Validate decodes one raw message and judges it against its event's schema. Every failing
+// location becomes a finding; a message that is not JSON, or not an object, yields one decode
+// finding. Findings have no Place: the caller knows where the message was read.
+func (s *Set) Validate(raw []byte) Result {
+	doc, f := decode(raw)
+	if f != nil {
+		return Result{Findings: []finding.Finding{*f}}
+	}
+	return s.ValidateDoc(doc)
+}
+
+// ValidateDoc judges a message already decoded with json.Decoder.UseNumber.
+func (s *Set) ValidateDoc(doc map[string]any) Result {
+	res := Result{Doc: doc}
+	raw, present := doc["id"]
+	id, isString := raw.(string)
+	res.Event = id
+	switch {
+	case !present:
+		res.Findings = []finding.Finding{{
+			Rule: RuleMissingID, Severity: finding.Violation, Pointer: "/id",
+			Expected: "an id naming the event", Found: "no id",
+			Message: "message has no id attribute; every event names itself in id, e.g. \"id\": \"EventAgentLogin\"",
+		}}
+	case !isString:
+		res.Findings = []finding.Finding{{
+			Rule: RuleUnknownID, Severity: finding.Violation, Pointer: "/id",
+			Expected: "a string naming the event", Found: render(raw),
+			Message: fmt.Sprintf("id is %s, not a string naming the event", render(raw)),
+		}}
+	case slices.Contains(Uncovered, id):
+		res.Findings = []finding.Finding{{
+			Rule: RuleNotCovered, Severity: finding.Warning, Event: id, Pointer: "/id",
+			Message: id + " is documented on voice-agentstate but not covered by this contract (no published attribute table); it is counted, not checked",
+		}}
+	case s.events[id] == nil:
+		res.Findings = []finding.Finding{{
+			Rule: RuleUnknownID, Severity: finding.Violation, Event: id, Pointer: "/id",
+			Expected: "one of the 21 events documented on voice-agentstate", Found: render(raw),
+			Message: fmt.Sprintf("%s is not an event of voice-agentstate; the contract covers %s", render(raw), strings.Join(Events, ", ")),
+		}}
+	default:
+		if err := s.events[id].Validate(doc); err != nil {
+			res.Findings = s.explainAll(id, doc, err)
+		}
+	}
+	return res
+}
+
+func decode(raw []byte) (map[string]any, *finding.Finding) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, extra := dec.Token(); !errors.Is(extra, io.EOF) {
+			err = fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
+		}
+	}
+	if err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			err = fmt.Errorf("%w (at byte %d)", err, se.Offset)
+		}
+		return nil, &finding.Finding{
+			Rule: RuleDecode, Severity: finding.Violation, Expected: "one JSON object", Found: "malformed JSON",
+			Message: "message is not valid JSON: " + err.Error() + "; each line must hold exactly one JSON object",
+		}
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		kind := jsonType(v)
+		return nil, &finding.Finding{
+			Rule: RuleNotObject, Severity: finding.Violation, Expected: "a JSON object", Found: "a JSON " + kind,
+			Message: "message is a JSON " + kind + ", not an object; each event is a JSON object with an id",
+		}
+	}
+	return doc, nil
+}
+
+// explainAll turns every leaf of a validation error into findings, sorted by pointer and rule so
+// that output is stable from run to run.
+func (s *Set) explainAll(event string, doc map[string]any, err error) []finding.Finding {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return []finding.Finding{{
+			Rule: "schema.error", Severity: finding.Violation, Event: event,
+			Message: event + ": the validator could not judge the message: " + err.Error(),
+		}}
+	}
+	var out []finding.Finding
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			out = append(out, s.explain(event, doc, e)...)
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Pointer != out[j].Pointer {
+			return out[i].Pointer < out[j].Pointer
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}

@@ -1,0 +1,145 @@
+// Package report gathers the findings and counts of one run and renders them: a summary a person
+// reads at the end of a CI log, and a JSON document a pipeline reads.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/voice-agentstate/conformance/harness/finding"
+)
+
+// RuleEmpty is the finding of a run that read no event: an empty capture proves nothing, so it
+// never passes.
+const RuleEmpty = "stream.empty"
+
+// Report is the outcome of one run. Lines always equals Events plus Undecodable.
+type Report struct {
+	Schemas      string            `json:"schemas"`
+	Strict       bool              `json:"strict"`
+	InitialState string            `json:"initial_state,omitempty"`
+	Files        []string          `json:"files,omitempty"`
+	Lines        int               `json:"lines"`       // records read: non-empty lines, or Kafka records
+	Events       int               `json:"events"`      // records that were JSON objects, and so were checked
+	Undecodable  int               `json:"undecodable"` // records that yielded no JSON object
+	PerEvent     map[string]int    `json:"per_event"`
+	Violations   []finding.Finding `json:"violations"`
+	Warnings     []finding.Finding `json:"warnings"`
+}
+
+// New returns an empty report.
+func New() *Report {
+	return &Report{PerEvent: map[string]int{}, Violations: []finding.Finding{}, Warnings: []finding.Finding{}}
+}
+
+// Add files a finding under its severity.
+func (r *Report) Add(f finding.Finding) {
+	if f.Severity == finding.Warning {
+		r.Warnings = append(r.Warnings, f)
+		return
+	}
+	r.Violations = append(r.Violations, f)
+}
+
+// CountEvent counts one checked event under its id ("(no id)" when it has none).
+func (r *Report) CountEvent(id string) {
+	r.Lines++
+	r.Events++
+	if id == "" {
+		id = "(no id)"
+	}
+	r.PerEvent[id]++
+}
+
+// CountUndecodable counts one record that yielded no event.
+func (r *Report) CountUndecodable() {
+	r.Lines++
+	r.Undecodable++
+}
+
+// Finish adds the findings that only the whole run can show, such as an empty stream. Call it
+// once, after the last record.
+func (r *Report) Finish() {
+	if r.Events == 0 {
+		r.Add(finding.Finding{
+			Rule: RuleEmpty, Severity: finding.Violation,
+			Expected: "at least one event", Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines),
+			Message: "no event was read, so nothing was verified; check that the input is the capture you meant (one JSON event per line)",
+		})
+	}
+}
+
+// Passed says whether the run read at least one event and found no violation.
+func (r *Report) Passed() bool { return r.Events > 0 && len(r.Violations) == 0 }
+
+// WriteJSON writes the report to path, creating its directory, readable by its owner's group.
+func (r *Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o640); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// Summary writes the closing lines of a run: what was read, per-event counts and the verdict.
+func (r *Report) Summary(w io.Writer) {
+	fmt.Fprintf(w, "read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
+	if r.InitialState != "" {
+		fmt.Fprintf(w, ", initial state: %s", r.InitialState)
+	}
+	if r.Strict {
+		fmt.Fprint(w, ", strict")
+	}
+	fmt.Fprintln(w, ")")
+	ids := make([]string, 0, len(r.PerEvent))
+	width := 0
+	for id := range r.PerEvent {
+		ids = append(ids, id)
+		width = max(width, len(id))
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fmt.Fprintf(w, "  %-*s %d\n", width, id, r.PerEvent[id])
+	}
+	verdict := "PASS"
+	if !r.Passed() {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "%s: %s, %s\n", verdict, plural(len(r.Violations), "violation"), plural(len(r.Warnings), "warning"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Rules returns the distinct rule IDs of the findings of a severity, sorted; nil severity (0)
+// takes both.
+func (r *Report) Rules(sev finding.Severity) []string {
+	seen := map[string]bool{}
+	for _, list := range [][]finding.Finding{r.Violations, r.Warnings} {
+		for _, f := range list {
+			if sev == 0 || f.Severity == sev {
+				seen[f.Rule] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for rule := range seen {
+		out = append(out, rule)
+	}
+	sort.Strings(out)
+	return out
+}
