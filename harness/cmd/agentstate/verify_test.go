@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voice-agentstate/conformance/harness/finding"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func agentstate(t *testing.T, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	return result{code, out.String(), errb.String()}
+}
+
+type jsonReport struct {
+	Events      int               `json:"events"`
+	Lines       int               `json:"lines"`
+	Undecodable int               `json:"undecodable"`
+	Strict      bool              `json:"strict"`
+	PerEvent    map[string]int    `json:"per_event"`
+	Violations  []finding.Finding `json:"violations"`
+	Warnings    []finding.Finding `json:"warnings"`
+}
+
+func readReport(t *testing.T, path string) jsonReport {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r jsonReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+const fixtures = "../../../fixtures/streams/"
+
+func TestVerifyPassesALawfulCapture(t *testing.T) {
+	rep := filepath.Join(t.TempDir(), "out", "report.json")
+	for _, file := range []string{"valid-day.jsonl", "valid-day.kcat.jsonl"} {
+		r := agentstate(t, "", nil, "verify", "--report-json", rep, fixtures+file)
+		if r.code != exitPass || !strings.Contains(r.stdout, "PASS: 0 violations, 0 warnings") {
+			t.Fatalf("%s: exit %d\n%s%s", file, r.code, r.stdout, r.stderr)
+		}
+		got := readReport(t, rep)
+		if got.Events != 22 || got.Lines != 22 || len(got.Violations) != 0 || got.PerEvent["EventAgentLogin"] != 3 {
+			t.Errorf("%s: report %+v", file, got)
+		}
+	}
+}
+
+func TestVerifyReportsEveryFindingAndCountsEveryLine(t *testing.T) {
+	rep := filepath.Join(t.TempDir(), "report.json")
+	r := agentstate(t, "", nil, "verify", fixtures+"schema-findings.jsonl", fixtures+"bad-input.jsonl", "--report-json", rep)
+	if r.code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitFindings, r.stderr)
+	}
+	got := readReport(t, rep)
+	if got.Lines != 16 || got.Events != 10 || got.Undecodable != 6 || got.Lines != got.Events+got.Undecodable {
+		t.Errorf("counts: lines %d events %d undecodable %d", got.Lines, got.Events, got.Undecodable)
+	}
+	type key struct {
+		file string
+		line int
+		rule string
+	}
+	want := []key{
+		{"schema-findings.jsonl", 2, "schema.required"},
+		{"schema-findings.jsonl", 3, "schema.maximum"},
+		{"schema-findings.jsonl", 4, "schema.type"},
+		{"schema-findings.jsonl", 6, "event.unknown-id"},
+		{"schema-findings.jsonl", 7, "event.missing-id"},
+		{"bad-input.jsonl", 3, "decode.json"},
+		{"bad-input.jsonl", 4, "decode.not-object"},
+		{"bad-input.jsonl", 5, "decode.not-object"},
+		{"bad-input.jsonl", 6, "decode.utf8"},
+		{"bad-input.jsonl", 7, "decode.json"},
+		{"bad-input.jsonl", 9, "record.tombstone"},
+	}
+	if len(got.Violations) != len(want) {
+		t.Fatalf("want %d violations, got %d:\n%s", len(want), len(got.Violations), r.stdout)
+	}
+	for i, w := range want {
+		v := got.Violations[i]
+		if filepath.Base(v.Place.File) != w.file || v.Place.Line != w.line || v.Rule != w.rule || v.Message == "" {
+			t.Errorf("violation %d: got %s:%d %s, want %v", i, v.Place.File, v.Place.Line, v.Rule, w)
+		}
+		if !strings.Contains(r.stdout, v.String()) {
+			t.Errorf("stdout lacks the line %q", v.String())
+		}
+	}
+	if len(got.Warnings) != 2 || got.Warnings[0].Rule != "schema.unknown-attribute" || got.Warnings[1].Rule != "event.not-covered" {
+		t.Errorf("warnings: %v", got.Warnings)
+	}
+	if !strings.Contains(r.stdout, "read 16 records: 10 events checked, 6 undecodable") || !strings.Contains(r.stdout, "FAIL: 11 violations, 2 warnings") {
+		t.Errorf("summary:\n%s", r.stdout)
+	}
+}
+
+func TestVerifyNamesKafkaCoordinatesOfKcatEnvelopes(t *testing.T) {
+	in := `{"topic":"voice-agentstate","partition":2,"offset":41,"key":"t1:1001","payload":"{\"id\":\"EventDNDOn\",\"ThisDN\":\"5001\",\"Server\":3}"}` + "\n"
+	rep := filepath.Join(t.TempDir(), "report.json")
+	r := agentstate(t, in, nil, "verify", "-", "--report-json", rep)
+	if r.code != exitFindings {
+		t.Fatalf("exit %d", r.code)
+	}
+	v := readReport(t, rep).Violations[0]
+	if v.Place.Key != "t1:1001" || v.Place.Partition != 2 || v.Place.Offset != 41 || v.Place.Line != 1 || v.Place.File != "stdin" {
+		t.Errorf("place %+v", v.Place)
+	}
+	if !strings.Contains(r.stdout, `stdin:1 (key "t1:1001", partition 2, offset 41): violation [schema.required] EventDNDOn: mandatory attribute time is missing`) {
+		t.Errorf("stdout:\n%s", r.stdout)
+	}
+	raw, _ := os.ReadFile(rep)
+	for _, field := range []string{`"key": "t1:1001"`, `"partition": 2`, `"offset": 41`, `"line": 1`, `"file": "stdin"`} {
+		if !bytes.Contains(raw, []byte(field)) {
+			t.Errorf("report lacks %s", field)
+		}
+	}
+}
+
+func TestVerifyStrictTurnsWarningsIntoViolations(t *testing.T) {
+	in := `{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"Agent ID":"1001"}` + "\n"
+	if r := agentstate(t, in, nil, "verify", "-"); r.code != exitPass || !strings.Contains(r.stdout, "warning [schema.unknown-attribute]") {
+		t.Errorf("lenient: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := agentstate(t, in, nil, "verify", "--strict", "-"); r.code != exitFindings || !strings.Contains(r.stdout, "violation [schema.unknown-attribute]") {
+		t.Errorf("--strict: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := agentstate(t, in, map[string]string{"AGENTSTATE_STRICT": "true"}, "verify", "-"); r.code != exitFindings {
+		t.Errorf("AGENTSTATE_STRICT=true: exit %d", r.code)
+	}
+}
+
+func TestVerifyNeverPassesAnEmptyCapture(t *testing.T) {
+	r := agentstate(t, "\n\n", nil, "verify", "-")
+	if r.code != exitFindings || !strings.Contains(r.stdout, "[stream.empty]") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestVerifyUsageAndIOErrors(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	os.WriteFile(blocker, []byte("x"), 0o600)
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"no command", nil, nil, "Usage"},
+		{"unknown command", nil, []string{"verfy"}, `unknown command "verfy"`},
+		{"no file", nil, []string{"verify"}, "no FILE given"},
+		{"missing file", nil, []string{"verify", fixtures + "valid-day.jsonl", filepath.Join(dir, "nope.jsonl")}, "nope.jsonl: no such file"},
+		{"directory", nil, []string{"verify", dir}, "is a directory"},
+		{"unknown flag", nil, []string{"verify", "--stritc", "-"}, "flag provided but not defined: -stritc"},
+		{"bad initial state", nil, []string{"verify", "--initial-state", "empty", "-"}, `--initial-state "empty": expected clean or unknown`},
+		{"bad strict env", map[string]string{"AGENTSTATE_STRICT": "maybe"}, []string{"verify", "-"}, `AGENTSTATE_STRICT="maybe"`},
+		{"bad schemas dir", nil, []string{"verify", "--schemas", dir, "-"}, "no *.json files found"},
+		{"unwritable report", nil, []string{"verify", "--report-json", filepath.Join(blocker, "r.json"), fixtures + "valid-day.jsonl"}, "write report"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := agentstate(t, "", c.env, c.args...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			if !strings.Contains(r.stderr, c.want) {
+				t.Errorf("stderr lacks %q:\n%s", c.want, r.stderr)
+			}
+		})
+	}
+}
+
+func TestVerifyHelpExitsZero(t *testing.T) {
+	if r := agentstate(t, "", nil, "verify", "--help"); r.code != exitPass || !strings.Contains(r.stderr, "-report-json string") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+}
