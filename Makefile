@@ -1,0 +1,26 @@
+# The two commands of a fresh machine: `make conformance` (the main job) and `make test`.
+GO        ?= go
+AGENTSTATE = $(GO) run ./harness/cmd/agentstate
+REPORT_DIR ?= reports
+BENCH_COUNT ?= 5
+
+.PHONY: conformance test vet bench build
+
+# The main job. Until the broker and the reference producer land, it re-checks the shipped
+# capture of a lawful day of traffic (kcat -J envelopes over three partitions).
+conformance:
+	$(AGENTSTATE) verify --report-json $(REPORT_DIR)/conformance.json fixtures/streams/valid-day.kcat.jsonl
+
+test:
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+bench:
+	@mkdir -p $(REPORT_DIR)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(REPORT_DIR)/bench.txt
+
+build:
+	$(GO) build -o .cache/bin/agentstate ./harness/cmd/agentstate
