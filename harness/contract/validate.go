@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -24,6 +25,8 @@ const (
 	RuleNotCovered       = "event.not-covered"
 	RuleRequired         = "schema.required"
 	RuleUnknownAttribute = "schema.unknown-attribute"
+	RuleNumber           = "decode.number"
+	RuleSchemaError      = "schema.error"
 )
 
 // Result is the verdict on one message.
@@ -79,11 +82,65 @@ func (s *Set) ValidateDoc(doc map[string]any) Result {
 			Message: fmt.Sprintf("%s is not an event of voice-agentstate; the contract covers %s", render(raw), strings.Join(Events, ", ")),
 		}}
 	default:
-		if err := s.events[id].Validate(doc); err != nil {
-			res.Findings = s.explainAll(id, doc, err)
-		}
+		res.Findings = s.judge(id, doc)
 	}
 	return res
+}
+
+// judge validates a routed message. Numbers that math/big cannot read would crash the validator,
+// so they are reported first, and a panic inside the validator becomes a violation: a message
+// the validator cannot judge never passes.
+func (s *Set) judge(id string, doc map[string]any) (out []finding.Finding) {
+	if bad := unreadableNumbers(doc, ""); len(bad) > 0 {
+		for i := range bad {
+			bad[i].Event = id
+			bad[i].Message = id + ": " + bad[i].Message
+		}
+		return bad
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = []finding.Finding{{
+				Rule: RuleSchemaError, Severity: finding.Violation, Event: id,
+				Message: fmt.Sprintf("%s: the validator could not judge the message (%v); it counts as a violation", id, r),
+			}}
+		}
+	}()
+	if err := s.events[id].Validate(doc); err != nil {
+		return s.explainAll(id, doc, err)
+	}
+	return nil
+}
+
+// unreadableNumbers finds numbers no consumer can use and that would make the validator crash or
+// crawl: math/big cannot parse 1e1000001, and spends a tenth of a second on 1e999999. A number
+// longer than 64 characters or with an exponent beyond ±400 (past float64's range) is reported
+// without being parsed.
+func unreadableNumbers(v any, ptr string) []finding.Finding {
+	switch v := v.(type) {
+	case json.Number:
+		if ordinaryNumber(string(v)) {
+			return nil
+		}
+		return []finding.Finding{{
+			Rule: RuleNumber, Severity: finding.Violation, Pointer: ptr,
+			Expected: "a number of ordinary size", Found: render(v),
+			Message: fmt.Sprintf("attribute %s: number %s is too large to read; no consumer can use it", attrName(ptr), render(v)),
+		}}
+	case map[string]any:
+		var out []finding.Finding
+		for k, e := range v {
+			out = append(out, unreadableNumbers(e, ptr+"/"+escape(k))...)
+		}
+		return out
+	case []any:
+		var out []finding.Finding
+		for i, e := range v {
+			out = append(out, unreadableNumbers(e, ptr+"/"+strconv.Itoa(i))...)
+		}
+		return out
+	}
+	return nil
 }
 
 func decode(raw []byte) (map[string]any, *finding.Finding) {
@@ -123,7 +180,7 @@ func (s *Set) explainAll(event string, doc map[string]any, err error) []finding.
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		return []finding.Finding{{
-			Rule: "schema.error", Severity: finding.Violation, Event: event,
+			Rule: RuleSchemaError, Severity: finding.Violation, Event: event,
 			Message: event + ": the validator could not judge the message: " + err.Error(),
 		}}
 	}
@@ -145,4 +202,16 @@ func (s *Set) explainAll(event string, doc map[string]any, err error) []finding.
 		return out[i].Rule < out[j].Rule
 	})
 	return out
+}
+
+func ordinaryNumber(n string) bool {
+	if len(n) > 64 {
+		return false
+	}
+	i := strings.IndexAny(n, "eE")
+	if i < 0 {
+		return true
+	}
+	exp, err := strconv.Atoi(strings.TrimPrefix(n[i+1:], "+"))
+	return err == nil && exp >= -400 && exp <= 400
 }

@@ -28,6 +28,9 @@ func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
 		{"no id", `{"ThisDN":"5001"}`, contract.RuleMissingID, finding.Violation, true},
 		{"numeric id", `{"id":7}`, contract.RuleUnknownID, finding.Violation, true},
 		{"unknown id", `{"id":"EventAgentBusy","ThisDN":"5001"}`, contract.RuleUnknownID, finding.Violation, true},
+		{"number too large for math/big (crashed jsonschema/v5)", `{"id":"EventAgentReady","time":{"seconds":1e1000001}}`, contract.RuleNumber, finding.Violation, true},
+		{"number with an exponent past float64 (slow in math/big)", `{"id":"EventAgentReady","time":{"seconds":1e999999}}`, contract.RuleNumber, finding.Violation, true},
+		{"number of 65 digits", `{"id":"EventAgentReady","ReferenceID":` + strings.Repeat("9", 65) + `}`, contract.RuleNumber, finding.Violation, true},
 		{"documented but uncovered id", `{"id":"EventQueueLogout","ThisDN":"5001"}`, contract.RuleNotCovered, finding.Warning, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
