@@ -6,6 +6,7 @@ package record
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -106,15 +107,17 @@ func parseLine(place finding.Place, line []byte) Record {
 
 // envelope is the shape kcat -J prints for each consumed message.
 type envelope struct {
-	Topic     *string         `json:"topic"`
-	Partition *int32          `json:"partition"`
-	Offset    *int64          `json:"offset"`
-	Key       *string         `json:"key"`
-	Payload   json.RawMessage `json:"payload"`
+	Topic      *string         `json:"topic"`
+	Partition  *int32          `json:"partition"`
+	Offset     *int64          `json:"offset"`
+	Key        *string         `json:"key"`
+	Payload    json.RawMessage `json:"payload"`
+	PayloadB64 *string         `json:"payload_b64"`
 }
 
 // asEnvelope says whether line is a kcat envelope: an object with a payload member and Kafka
-// coordinates, and no id of its own.
+// coordinates, and no id of its own. The harness's own captures may carry payload_b64 instead,
+// for a value that is not UTF-8.
 func asEnvelope(line []byte) (envelope, bool) {
 	if !bytes.Contains(line, []byte(`"payload"`)) {
 		return envelope{}, false
@@ -141,6 +144,15 @@ func (e envelope) record(place finding.Place) Record {
 	}
 	payload := bytes.TrimSpace(e.Payload)
 	switch {
+	case e.PayloadB64 != nil:
+		b, err := base64.StdEncoding.DecodeString(*e.PayloadB64)
+		if err != nil {
+			return problem(place, RuleEnvelope, "envelope payload_b64 is not valid base64: "+err.Error())
+		}
+		if !utf8.Valid(b) {
+			return problem(place, RuleUTF8, "record value is not valid UTF-8; JSON text must be UTF-8: check the producer's encoding")
+		}
+		return Record{Place: place, Value: b}
 	case bytes.Equal(payload, []byte("null")):
 		return problem(place, RuleTombstone, "record has no value (a tombstone); every record on voice-agentstate must carry an event")
 	case len(payload) > 0 && payload[0] == '"':

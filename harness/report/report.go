@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -19,6 +20,8 @@ const RuleEmpty = "stream.empty"
 
 // Report is the outcome of one run. Lines always equals Events plus Undecodable.
 type Report struct {
+	Broker       *Broker           `json:"broker,omitempty"`
+	Consumed     *Consumption      `json:"consumed,omitempty"`
 	Schemas      string            `json:"schemas"`
 	Strict       bool              `json:"strict"`
 	InitialState string            `json:"initial_state,omitempty"`
@@ -142,4 +145,55 @@ func (r *Report) Rules(sev finding.Severity) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Broker says which Kafka endpoint a run consumed from. It never holds a credential.
+type Broker struct {
+	Provider     string   `json:"provider"`
+	Bootstrap    []string `json:"bootstrap"`
+	KafkaVersion string   `json:"kafka_version,omitempty"`
+	Topic        string   `json:"topic"`
+	Partitions   int      `json:"partitions"`
+	TLS          bool     `json:"tls,omitempty"`
+	SASL         string   `json:"sasl,omitempty"` // the mechanism, never the credentials
+}
+
+// String renders the broker on one line.
+func (b Broker) String() string {
+	s := fmt.Sprintf("%s broker at %s, topic %s (%d partitions)", b.Provider, strings.Join(b.Bootstrap, ","), b.Topic, b.Partitions)
+	if b.KafkaVersion != "" {
+		s += ", Kafka " + b.KafkaVersion
+	}
+	if b.TLS {
+		s += ", TLS"
+	}
+	if b.SASL != "" {
+		s += ", SASL " + b.SASL
+	}
+	return s
+}
+
+// Consumption is the accounting of a run that read from Kafka.
+type Consumption struct {
+	From       string               `json:"from"`
+	Stopped    string               `json:"stopped"`
+	Partitions map[int32]*Partition `json:"partitions"`
+	Incomplete []string             `json:"incomplete,omitempty"`
+}
+
+// Partition accounts for what was consumed from one partition.
+type Partition struct {
+	First         int64 `json:"first_offset"`
+	Last          int64 `json:"last_offset"`
+	Count         int   `json:"count"`                    // records judged
+	Gaps          []Gap `json:"gaps,omitempty"`           // offsets skipped (compaction, transaction markers)
+	Redelivered   int   `json:"redelivered,omitempty"`    // records seen again and not judged twice
+	DataLoss      []Gap `json:"data_loss,omitempty"`      // offsets the broker no longer had
+	CaptureErrors int   `json:"capture_errors,omitempty"` // records that could not be written to the capture
+}
+
+// Gap is an inclusive range of offsets.
+type Gap struct {
+	From int64 `json:"from"`
+	To   int64 `json:"to"`
 }

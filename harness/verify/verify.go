@@ -1,5 +1,7 @@
-// Package verify runs the offline pipeline over captured traffic: read each record, judge it
-// against the contract, and gather a report in which every record read is counted.
+// Package verify runs the checking pipeline over captured or consumed traffic: judge each record
+// against the contract, and gather a report in which every record read is counted. Offline
+// captures (Run) and live Kafka records (Pipeline.Judge, fed by the consumer) go through the
+// same pipeline, so both give the same verdict on the same records.
 package verify
 
 import (
@@ -27,9 +29,15 @@ type Options struct {
 	OnFinding func(finding.Finding) // called for each finding as it arises, if set
 }
 
-// Run reads every input in order and returns the report. An error means an input could not be
-// read; the report then holds what was read before it.
-func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, error) {
+// Pipeline judges records one at a time, in consumption order, into one report.
+type Pipeline struct {
+	set  *contract.Set
+	opts Options
+	rep  *report.Report
+}
+
+// New returns a pipeline with an empty report.
+func New(opts Options) (*Pipeline, error) {
 	set := opts.Schemas
 	if set == nil {
 		var err error
@@ -39,32 +47,73 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	}
 	rep := report.New()
 	rep.Schemas, rep.Strict = set.Source(), opts.Strict
-	add := func(f finding.Finding) {
-		if opts.Strict && f.Severity == finding.Warning {
-			f.Severity = finding.Violation
-		}
-		rep.Add(f)
-		if opts.OnFinding != nil {
-			opts.OnFinding(f)
-		}
-	}
-	for _, in := range inputs {
-		rep.Files = append(rep.Files, in.Name)
-		if err := runOne(ctx, set, in, rep, add); err != nil {
-			return rep, err
-		}
-	}
-	before := len(rep.Violations)
-	rep.Finish()
-	for _, f := range rep.Violations[before:] {
-		if opts.OnFinding != nil {
-			opts.OnFinding(f)
-		}
-	}
-	return rep, nil
+	return &Pipeline{set: set, opts: opts, rep: rep}, nil
 }
 
-func runOne(ctx context.Context, set *contract.Set, in Input, rep *report.Report, add func(finding.Finding)) error {
+// Report returns the report being gathered.
+func (p *Pipeline) Report() *report.Report { return p.rep }
+
+func (p *Pipeline) add(f finding.Finding) {
+	if p.opts.Strict && f.Severity == finding.Warning {
+		f.Severity = finding.Violation
+	}
+	p.rep.Add(f)
+	if p.opts.OnFinding != nil {
+		p.opts.OnFinding(f)
+	}
+}
+
+// AddRun files a finding about the run itself, such as an interruption, with strict mode applied.
+func (p *Pipeline) AddRun(f finding.Finding) { p.add(f) }
+
+// Judge checks one record and counts it.
+func (p *Pipeline) Judge(rec record.Record) {
+	if rec.Problem != nil {
+		p.rep.CountUndecodable()
+		p.add(*rec.Problem)
+		return
+	}
+	res := p.set.Validate(rec.Value)
+	if res.Decoded() {
+		p.rep.CountEvent(res.Event)
+	} else {
+		p.rep.CountUndecodable()
+	}
+	for _, f := range res.Findings {
+		f.Place = rec.Place
+		p.add(f)
+	}
+}
+
+// Finish adds the findings only the whole run can show and returns the report. Call it once.
+func (p *Pipeline) Finish() *report.Report {
+	before := len(p.rep.Violations)
+	p.rep.Finish()
+	if p.opts.OnFinding != nil {
+		for _, f := range p.rep.Violations[before:] {
+			p.opts.OnFinding(f)
+		}
+	}
+	return p.rep
+}
+
+// Run reads every input in order and returns the report. An error means an input could not be
+// read; the report then holds what was read before it, unfinished.
+func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, error) {
+	p, err := New(opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range inputs {
+		p.rep.Files = append(p.rep.Files, in.Name)
+		if err := p.readAll(ctx, in); err != nil {
+			return p.rep, err
+		}
+	}
+	return p.Finish(), nil
+}
+
+func (p *Pipeline) readAll(ctx context.Context, in Input) error {
 	rd := record.NewReader(in.R, in.Name)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -77,26 +126,6 @@ func runOne(ctx context.Context, set *contract.Set, in Input, rep *report.Report
 		if err != nil {
 			return fmt.Errorf("read %s: %w", in.Name, err)
 		}
-		Judge(set, rec, rep, add)
+		p.Judge(rec)
 	}
-}
-
-// Judge checks one record, counts it in rep and passes each finding to add with its place.
-func Judge(set *contract.Set, rec record.Record, rep *report.Report, add func(finding.Finding)) contract.Result {
-	if rec.Problem != nil {
-		rep.CountUndecodable()
-		add(*rec.Problem)
-		return contract.Result{}
-	}
-	res := set.Validate(rec.Value)
-	if res.Decoded() {
-		rep.CountEvent(res.Event)
-	} else {
-		rep.CountUndecodable()
-	}
-	for _, f := range res.Findings {
-		f.Place = rec.Place
-		add(f)
-	}
-	return res
 }

@@ -4,6 +4,8 @@
 // Usage:
 //
 //	agentstate verify [--strict] [--initial-state clean|unknown] [--schemas DIR] [--report-json PATH] FILE...
+//	agentstate observe --bootstrap HOST:PORT [--from earliest|latest|TIME] [--max-events N] [--duration D] [--until-end] [--record PATH] ...
+//	agentstate broker [--listen 127.0.0.1:9092] [--partitions 3]
 //
 // Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
 package main
@@ -28,6 +30,8 @@ const usage = `agentstate checks events on the voice-agentstate topic against th
 
 Usage:
   agentstate verify [flags] FILE...   check a capture (JSON Lines or kcat -J envelopes; - is stdin)
+  agentstate observe [flags]          consume the topic of a running cluster and check it live
+  agentstate broker [flags]           run the embedded Kafka broker for local development
 
 Run 'agentstate COMMAND --help' for a command's flags.
 Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
@@ -49,11 +53,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "verify":
 		return runVerify(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "observe":
+		return runObserve(ctx, args[1:], stdout, stderr, getenv)
+	case "broker":
+		return runBroker(ctx, args[1:], stdout, stderr, getenv)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
 	}
-	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify\n", args[0])
+	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify, observe, broker\n", args[0])
 	return exitUsage
 }
 

@@ -23,26 +23,45 @@ detected line by line. "-" reads standard input.
 Flags (each also read from the environment variable named in brackets):
 `
 
-type verifyFlags struct {
+// commonFlags are the flags verify and observe share.
+type commonFlags struct {
 	strict       bool
 	initialState string
 	schemas      string
 	reportJSON   string
-	files        []string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
+	strict, err := envBool(getenv, "AGENTSTATE_STRICT")
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&c.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
+	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
+	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
+	fs.StringVar(&c.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
+	return nil
+}
+
+func (c *commonFlags) validate() error {
+	if c.initialState != "clean" && c.initialState != "unknown" {
+		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
+	}
+	return nil
+}
+
+type verifyFlags struct {
+	commonFlags
+	files []string
 }
 
 func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (verifyFlags, error) {
 	var v verifyFlags
-	strict, err := envBool(getenv, "AGENTSTATE_STRICT")
-	if err != nil {
-		return v, err
-	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.BoolVar(&v.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
-	fs.StringVar(&v.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
-	fs.StringVar(&v.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
-	fs.StringVar(&v.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
+	if err := v.register(fs, getenv); err != nil {
+		return v, err
+	}
 	fs.Usage = func() {
 		fmt.Fprint(stderr, verifyUsage)
 		fs.PrintDefaults()
@@ -61,8 +80,8 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 		fs.Usage()
 		return v, errors.New("verify: no FILE given; pass one or more captures, or - for standard input")
 	}
-	if v.initialState != "clean" && v.initialState != "unknown" {
-		return v, fmt.Errorf("verify: --initial-state %q: expected clean or unknown", v.initialState)
+	if err := v.validate(); err != nil {
+		return v, fmt.Errorf("verify: %w", err)
 	}
 	return v, nil
 }

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/consume"
+	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/record"
+	"github.com/voice-agentstate/conformance/harness/report"
+	"github.com/voice-agentstate/conformance/harness/verify"
+)
+
+const observeUsage = `Usage: agentstate observe --bootstrap HOST:PORT [flags]
+
+Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
+started with 'agentstate broker') and judges every record as verify does, in partition order.
+It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
+started, or on Ctrl-C (which still writes the report, and exits non-zero: an interrupted run is
+not a verdict).
+
+Examples:
+  agentstate observe --bootstrap 127.0.0.1:9092 --from earliest --until-end
+  agentstate observe --bootstrap kafka:9093 --tls --sasl-mechanism SCRAM-SHA-512 --sasl-user probe \
+      --duration 10m --report-json report.json --record capture.jsonl
+
+Flags (each also read from the environment variable named in brackets):
+`
+
+// Rules of findings about the run itself rather than an event.
+const (
+	ruleInterrupted = "run.interrupted"
+	ruleIncomplete  = "consume.incomplete"
+)
+
+type observeFlags struct {
+	common     commonFlags
+	broker     broker.Config
+	from       string
+	maxEvents  int
+	duration   time.Duration
+	untilEnd   bool
+	record     string
+	quiet      bool
+	passFile   string
+	bootstrap  string
+	allowCreat bool
+}
+
+func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
+	var o observeFlags
+	cfg, err := broker.FromEnv(getenv)
+	if err != nil {
+		return o, err
+	}
+	o.broker = cfg
+	fs := flag.NewFlagSet("observe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := o.common.register(fs, getenv); err != nil {
+		return o, err
+	}
+	maxEvents, _ := strconv.Atoi(getenv("AGENTSTATE_MAX_EVENTS"))
+	dur, _ := time.ParseDuration(getenv("AGENTSTATE_DURATION"))
+	fs.StringVar(&o.bootstrap, "bootstrap", getenv("AGENTSTATE_BOOTSTRAP"), "seed brokers, host:port[,host:port...] [AGENTSTATE_BOOTSTRAP]")
+	fs.StringVar(&o.broker.Topic, "topic", cfg.Topic, "topic to consume [AGENTSTATE_TOPIC]")
+	fs.StringVar(&o.from, "from", envOr(getenv, "AGENTSTATE_FROM", "earliest"), "where to start: earliest, latest or an RFC 3339 time [AGENTSTATE_FROM]")
+	fs.IntVar(&o.maxEvents, "max-events", maxEvents, "stop after this many records; 0 for no limit [AGENTSTATE_MAX_EVENTS]")
+	fs.DurationVar(&o.duration, "duration", dur, "stop after this long, e.g. 10m; 0 for no limit [AGENTSTATE_DURATION]")
+	fs.BoolVar(&o.untilEnd, "until-end", false, "stop at the end offsets of the topic when observe started")
+	fs.StringVar(&o.record, "record", getenv("AGENTSTATE_RECORD"), "save every consumed record to this JSON Lines capture, which verify re-checks offline [AGENTSTATE_RECORD]")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
+	fs.DurationVar(&o.broker.DialTimeout, "connect-timeout", cfg.DialTimeout, "how long to wait for the cluster to answer [AGENTSTATE_CONNECT_TIMEOUT]")
+	fs.BoolVar(&o.broker.TLS.Enabled, "tls", cfg.TLS.Enabled, "connect with TLS [AGENTSTATE_TLS]")
+	fs.StringVar(&o.broker.TLS.CA, "tls-ca", cfg.TLS.CA, "PEM file of the CA to trust [AGENTSTATE_TLS_CA]")
+	fs.StringVar(&o.broker.TLS.Cert, "tls-cert", cfg.TLS.Cert, "PEM client certificate, for mutual TLS [AGENTSTATE_TLS_CERT]")
+	fs.StringVar(&o.broker.TLS.Key, "tls-key", cfg.TLS.Key, "PEM key of the client certificate [AGENTSTATE_TLS_KEY]")
+	fs.StringVar(&o.broker.SASL.Mechanism, "sasl-mechanism", cfg.SASL.Mechanism, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [AGENTSTATE_SASL_MECHANISM]")
+	fs.StringVar(&o.broker.SASL.User, "sasl-user", cfg.SASL.User, "SASL user [AGENTSTATE_SASL_USER]")
+	fs.StringVar(&o.passFile, "sasl-password-file", "", "file whose first line is the SASL password; or set AGENTSTATE_SASL_PASSWORD (never a flag, so it stays out of process lists)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, observeUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("observe: unexpected argument %q; observe reads from Kafka, verify reads files", fs.Arg(0))
+	}
+	return o, o.finish()
+}
+
+func (o *observeFlags) finish() error {
+	o.broker.Bootstrap = broker.SplitList(o.bootstrap)
+	o.broker.Provider = broker.External
+	if len(o.broker.Bootstrap) == 0 {
+		return errors.New("observe: no cluster given; pass --bootstrap host:port (or AGENTSTATE_BOOTSTRAP), e.g. the address 'agentstate broker' prints")
+	}
+	if o.passFile != "" {
+		if err := o.broker.SASL.ReadPasswordFile(o.passFile); err != nil {
+			return err
+		}
+	}
+	if o.maxEvents < 0 || o.duration < 0 {
+		return errors.New("observe: --max-events and --duration must not be negative")
+	}
+	return o.common.validate()
+}
+
+func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	o, err := parseObserve(args, stderr, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitPass
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	from, err := consume.ParseStart(o.from)
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate: observe:", err)
+		return exitUsage
+	}
+	b, err := broker.Start(ctx, o.broker)
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate: observe:", err)
+		return exitUsage
+	}
+	defer b.Close()
+	return o.observe(ctx, b, from, stdout, stderr)
+}
+
+func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consume.Start, stdout, stderr io.Writer) int {
+	set, err := loadSchemas(o.common.schemas)
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	var violations, warnings atomic.Int64
+	p, err := verify.New(verify.Options{Schemas: set, Strict: o.common.strict, OnFinding: func(f finding.Finding) {
+		if f.Severity == finding.Violation {
+			violations.Add(1)
+		} else {
+			warnings.Add(1)
+		}
+		fmt.Fprintln(stdout, f)
+	}})
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	capture, closeCapture, err := openCapture(o.record)
+	if err != nil {
+		fmt.Fprintln(stderr, "agentstate:", err)
+		return exitUsage
+	}
+	info := b.Info()
+	fmt.Fprintln(stderr, "agentstate: observing", info)
+	var seen atomic.Int64
+	stopProgress := progress(stderr, o.quiet, &seen, &violations, &warnings)
+	res, cerr := consume.Run(ctx, b, consume.Options{
+		Topic: info.Topic, From: from, MaxEvents: o.maxEvents, Duration: o.duration, UntilEnd: o.untilEnd, Capture: capture,
+	}, func(r record.Record) { seen.Add(1); p.Judge(r) })
+	stopProgress()
+	captureErr := closeCapture()
+	rep := p.Report()
+	rep.Broker = &info
+	rep.InitialState = o.common.initialState
+	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete}
+	o.runFindings(p, res, cerr)
+	rep = p.Finish()
+	return o.conclude(rep, cerr, captureErr, stdout, stderr)
+}
+
+// runFindings records what made the run itself fall short: an interruption, or partitions that
+// never reached their end. Either way the verdict covers only part of the topic, so it fails.
+func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr error) {
+	if errors.Is(cerr, context.Canceled) {
+		p.AddRun(finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
+			Message: fmt.Sprintf("observe was interrupted after %d records, before any stop condition; the verdict covers only what was read (use --duration, --max-events or --until-end for a gating run)", res.Records)})
+	}
+	for _, s := range res.Incomplete {
+		p.AddRun(finding.Finding{Rule: ruleIncomplete, Severity: finding.Violation,
+			Message: fmt.Sprintf("%s: consumption stopped (%s) before the end offset listed at start; records are missing from the verdict", s, res.Stopped)})
+	}
+}
+
+func (o *observeFlags) conclude(rep *report.Report, cerr, captureErr error, stdout, stderr io.Writer) int {
+	rep.Summary(stdout)
+	code := exitPass
+	if !rep.Passed() {
+		code = exitFindings
+	}
+	if cerr != nil && !errors.Is(cerr, context.Canceled) {
+		fmt.Fprintln(stderr, "agentstate: observe:", cerr)
+		code = exitUsage
+	}
+	if captureErr != nil {
+		fmt.Fprintln(stderr, "agentstate:", captureErr)
+		code = exitUsage
+	}
+	if o.common.reportJSON != "" {
+		if err := rep.WriteJSON(o.common.reportJSON); err != nil {
+			fmt.Fprintln(stderr, "agentstate:", err)
+			code = exitUsage
+		}
+	}
+	return code
+}
+
+// openCapture opens the --record file; the returned close reports any write error.
+func openCapture(path string) (func(record.Envelope) error, func() error, error) {
+	if path == "" {
+		return nil, func() error { return nil }, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open capture: %w", err)
+	}
+	var werr error
+	write := func(e record.Envelope) error {
+		if err := record.WriteEnvelope(f, e); err != nil {
+			werr = err
+			return err
+		}
+		return nil
+	}
+	closeFn := func() error {
+		if err := f.Close(); err != nil && werr == nil {
+			werr = fmt.Errorf("close capture: %w", err)
+		}
+		return werr
+	}
+	return write, closeFn, nil
+}
+
+// progress prints a status line on stderr every second while stderr is a terminal.
+func progress(w io.Writer, quiet bool, seen, violations, warnings *atomic.Int64) func() {
+	f, ok := w.(*os.File)
+	if quiet || !ok || !isTerminal(f) {
+		return func() {}
+	}
+	start, done := time.Now(), make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-tick.C:
+				n := seen.Load()
+				fmt.Fprintf(w, "\r\033[Kobserve: %d events, %.0f/s, %d violations, %d warnings", n, float64(n)/time.Since(start).Seconds(), violations.Load(), warnings.Load())
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,304 @@
+// Package consume reads the voice-agentstate topic exactly: from a chosen start, in partition
+// order, with per-partition accounting (first and last offset, count, gaps, re-deliveries), and
+// hands every record to a sink. No consumed record is dropped without being counted.
+package consume
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/record"
+	"github.com/voice-agentstate/conformance/harness/report"
+)
+
+// Start says where consumption begins.
+type Start struct {
+	kind startKind
+	at   time.Time
+}
+
+type startKind int
+
+const (
+	startEarliest startKind = iota
+	startLatest
+	startTime
+)
+
+// Earliest starts at the oldest record still on the topic; Latest at the next record produced.
+var (
+	Earliest = Start{kind: startEarliest}
+	Latest   = Start{kind: startLatest}
+)
+
+// At starts at the first record produced at or after t.
+func At(t time.Time) Start { return Start{kind: startTime, at: t} }
+
+// ParseStart reads earliest, latest or an RFC 3339 time.
+func ParseStart(s string) (Start, error) {
+	switch s {
+	case "earliest", "":
+		return Earliest, nil
+	case "latest":
+		return Latest, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return Start{}, fmt.Errorf("start %q: expected earliest, latest or an RFC 3339 time such as 2026-11-25T10:00:00Z", s)
+	}
+	return At(t), nil
+}
+
+// String renders the start as ParseStart reads it.
+func (s Start) String() string {
+	switch s.kind {
+	case startLatest:
+		return "latest"
+	case startTime:
+		return s.at.Format(time.RFC3339)
+	}
+	return "earliest"
+}
+
+// Options say what to consume and when to stop.
+type Options struct {
+	Topic     string                      // default voice-agentstate
+	From      Start                       // where to begin, unless Offsets is set
+	Offsets   map[int32]int64             // exact start offsets per partition, e.g. end offsets recorded before a scenario
+	MaxEvents int                         // stop after this many records; 0: no limit
+	Duration  time.Duration               // stop after this long; 0: no limit
+	UntilEnd  bool                        // stop at the end offsets listed when consumption starts
+	Idle      time.Duration               // with UntilEnd: give up when nothing arrives for this long (default 10s)
+	Capture   func(record.Envelope) error // called with every record consumed, before the sink
+}
+
+// Result is what a consumption did.
+type Result struct {
+	Records    int                         // records handed to the sink
+	Partitions map[int32]*report.Partition // accounting per partition
+	Stopped    string                      // why consumption stopped
+	Incomplete []string                    // partitions that did not reach their end offset, with UntilEnd
+}
+
+// Run consumes from the broker and calls sink with each record, one at a time, in partition
+// order. It returns when a stop condition is met or ctx is done; the Result is valid in every case.
+func Run(ctx context.Context, b broker.Broker, opts Options, sink func(record.Record)) (Result, error) {
+	if opts.Topic == "" {
+		opts.Topic = broker.DefaultTopic
+	}
+	if opts.Idle <= 0 {
+		opts.Idle = 10 * time.Second
+	}
+	res := Result{Partitions: map[int32]*report.Partition{}}
+	c := &consumer{opts: opts, res: &res, sink: sink, next: map[int32]int64{}}
+	if err := c.plan(ctx, b); err != nil {
+		return res, err
+	}
+	cl, err := broker.NewClient(b, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{opts.Topic: c.starts}))
+	if err != nil {
+		return res, err
+	}
+	defer cl.Close()
+	return res, c.loop(ctx, cl)
+}
+
+type consumer struct {
+	opts   Options
+	res    *Result
+	sink   func(record.Record)
+	starts map[int32]kgo.Offset
+	next   map[int32]int64 // the next offset expected per partition, once known
+	ends   map[int32]int64 // with UntilEnd: where to stop
+}
+
+// plan resolves the start offsets of every partition, and the end offsets when UntilEnd.
+func (c *consumer) plan(ctx context.Context, b broker.Broker) error {
+	cl, err := broker.NewClient(b)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	var listed kadm.ListedOffsets
+	switch {
+	case c.opts.Offsets != nil:
+		listed = kadm.ListedOffsets{}
+	case c.opts.From.kind == startLatest:
+		listed, err = adm.ListEndOffsets(ctx, c.opts.Topic)
+	case c.opts.From.kind == startTime:
+		listed, err = adm.ListOffsetsAfterMilli(ctx, c.opts.From.at.UnixMilli(), c.opts.Topic)
+	default:
+		listed, err = adm.ListStartOffsets(ctx, c.opts.Topic)
+	}
+	if err == nil {
+		err = listed.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("list start offsets of %s: %w", c.opts.Topic, err)
+	}
+	c.starts = map[int32]kgo.Offset{}
+	listed.Each(func(o kadm.ListedOffset) {
+		c.starts[o.Partition], c.next[o.Partition] = kgo.NewOffset().At(o.Offset), o.Offset
+	})
+	for p, off := range c.opts.Offsets {
+		c.starts[p], c.next[p] = kgo.NewOffset().At(off), off
+	}
+	if len(c.starts) == 0 {
+		return fmt.Errorf("consume %s: the topic has no partitions to read", c.opts.Topic)
+	}
+	if !c.opts.UntilEnd {
+		return nil
+	}
+	ends, err := adm.ListEndOffsets(ctx, c.opts.Topic)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("list end offsets of %s: %w", c.opts.Topic, err)
+	}
+	c.ends = map[int32]int64{}
+	ends.Each(func(o kadm.ListedOffset) { c.ends[o.Partition] = o.Offset })
+	return nil
+}
+
+func (c *consumer) loop(ctx context.Context, cl *kgo.Client) error {
+	if c.opts.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.Duration)
+		defer cancel()
+	}
+	for {
+		if reason := c.done(); reason != "" {
+			c.res.Stopped = reason
+			return nil
+		}
+		pollCtx, cancel := context.WithTimeout(ctx, c.opts.Idle)
+		fetches := cl.PollFetches(pollCtx)
+		cancel()
+		if err := c.take(fetches); err != nil {
+			return err
+		}
+		if stop, err := c.stopped(ctx, fetches); stop {
+			return err
+		}
+	}
+}
+
+// stopped decides, after a poll, whether the context or an idle UntilEnd ends the run.
+func (c *consumer) stopped(ctx context.Context, fetches kgo.Fetches) (bool, error) {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && c.opts.Duration > 0:
+		c.res.Stopped = "duration " + c.opts.Duration.String() + " elapsed"
+		return true, nil
+	case ctx.Err() != nil:
+		c.res.Stopped = "interrupted"
+		return true, ctx.Err()
+	case fetches.NumRecords() == 0 && c.opts.UntilEnd && !fetches.IsClientClosed():
+		c.res.Stopped = "nothing arrived for " + c.opts.Idle.String()
+		c.res.Incomplete = c.short()
+		return true, nil
+	}
+	return false, nil
+}
+
+// take hands each record of a poll to the sink, partition by partition, skipping re-deliveries.
+func (c *consumer) take(fetches kgo.Fetches) error {
+	var fatal error
+	fetches.EachError(func(topic string, p int32, err error) {
+		var loss *kgo.ErrDataLoss
+		if errors.As(err, &loss) {
+			c.account(p, loss.ResetTo).DataLoss = append(c.account(p, loss.ResetTo).DataLoss, report.Gap{From: loss.ConsumedTo, To: loss.ResetTo - 1})
+		}
+		if isFatal(err) {
+			fatal = fmt.Errorf("consume %s partition %d: %w", topic, p, err)
+		}
+	})
+	if fatal != nil {
+		return fatal
+	}
+	fetches.EachRecord(func(r *kgo.Record) {
+		if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
+			return
+		}
+		c.one(r)
+	})
+	return nil
+}
+
+// isFatal says whether a fetch error ends the run. franz-go retries what can be retried (lost
+// connections, leader changes) by itself; what it hands back, such as an authorization failure,
+// will not heal. Data loss is recorded in the accounting instead.
+func isFatal(err error) bool {
+	var loss *kgo.ErrDataLoss
+	return !errors.Is(err, kgo.ErrClientClosed) && !errors.Is(err, context.Canceled) &&
+		!errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &loss)
+}
+
+func (c *consumer) account(p int32, first int64) *report.Partition {
+	acct := c.res.Partitions[p]
+	if acct == nil {
+		acct = &report.Partition{First: first, Last: -1}
+		c.res.Partitions[p] = acct
+	}
+	return acct
+}
+
+func (c *consumer) one(r *kgo.Record) {
+	acct := c.account(r.Partition, r.Offset)
+	next, known := c.next[r.Partition]
+	if known && r.Offset < next {
+		acct.Redelivered++
+		return
+	}
+	if known && r.Offset > next {
+		acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: r.Offset - 1})
+	}
+	c.next[r.Partition] = r.Offset + 1
+	acct.Last, acct.Count = r.Offset, acct.Count+1
+	env := envelope(r)
+	if c.opts.Capture != nil {
+		if err := c.opts.Capture(env); err != nil {
+			acct.CaptureErrors++
+		}
+	}
+	c.res.Records++
+	c.sink(record.FromKafka(env))
+}
+
+func envelope(r *kgo.Record) record.Envelope {
+	e := record.Envelope{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp, Key: r.Key, Value: r.Value}
+	for _, h := range r.Headers {
+		e.Headers = append(e.Headers, record.Header{Key: h.Key, Value: h.Value})
+	}
+	return e
+}
+
+// done returns why consumption is over, or "".
+func (c *consumer) done() string {
+	if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
+		return fmt.Sprintf("read %d events (--max-events)", c.opts.MaxEvents)
+	}
+	if c.ends != nil && len(c.short()) == 0 {
+		return "reached the end offsets listed at start"
+	}
+	return ""
+}
+
+// short lists the partitions still short of their end offset.
+func (c *consumer) short() []string {
+	var out []string
+	for p, end := range c.ends {
+		if next := c.next[p]; next < end {
+			out = append(out, fmt.Sprintf("partition %d at offset %d of %d", p, next, end))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
