@@ -1,0 +1,230 @@
+package broker_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
+	"github.com/voice-agentstate/conformance/harness/consume"
+	"github.com/voice-agentstate/conformance/harness/record"
+)
+
+const secret = "s3cr3t-Pa55word"
+
+func external(b broker.Broker) broker.Config {
+	return broker.Config{Provider: broker.External, Bootstrap: b.Info().Bootstrap, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: 5 * time.Second}
+}
+
+// roundTrip produces one record through the given broker and reads it back.
+func roundTrip(t *testing.T, b broker.Broker) {
+	t.Helper()
+	brokertest.Produce(t, b, brokertest.Record{Partition: 1, Key: []byte("t1:1001"), Value: []byte(`{"id":"EventDNDOn"}`)})
+	var got []record.Record
+	res, err := consume.Run(context.Background(), b, consume.Options{UntilEnd: true}, func(r record.Record) { got = append(got, r) })
+	if err != nil || len(got) != 1 || res.Partitions[1].Count != 1 || got[0].Place.Key != "t1:1001" {
+		t.Fatalf("round trip: err %v, records %d, result %+v", err, len(got), res)
+	}
+}
+
+// TestExternalClusterOverTLSAndSASL reaches an embedded broker started as if it were a remote
+// cluster requiring TLS and each SASL mechanism.
+func TestExternalClusterOverTLSAndSASL(t *testing.T) {
+	for _, mech := range []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"} {
+		t.Run(mech, func(t *testing.T) {
+			srvTLS, caFile := brokertest.TLS(t)
+			remote := brokertest.Embedded(t, 3, kfake.TLS(srvTLS), kfake.EnableSASL(), kfake.Superuser(mech, "probe", secret))
+			cfg := external(remote)
+			cfg.TLS = broker.TLS{Enabled: true, CA: caFile}
+			cfg.SASL = broker.SASL{Mechanism: mech, User: "probe", Password: broker.Secret(secret)}
+			b, err := broker.Start(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			info := b.Info()
+			if !info.TLS || info.SASL != mech || info.Partitions != 3 || info.KafkaVersion == "" {
+				t.Errorf("info %+v", info)
+			}
+			roundTrip(t, b)
+		})
+	}
+}
+
+func TestExternalClusterRefusals(t *testing.T) {
+	srvTLS, caFile := brokertest.TLS(t)
+	remote := brokertest.Embedded(t, 3, kfake.TLS(srvTLS), kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "probe", secret))
+	for _, c := range []struct {
+		name string
+		edit func(*broker.Config)
+		want string
+	}{
+		{"wrong password", func(c *broker.Config) {
+			c.TLS = broker.TLS{Enabled: true, CA: caFile}
+			c.SASL = broker.SASL{Mechanism: "SCRAM-SHA-256", User: "probe", Password: broker.Secret(secret + "-wrong")}
+		}, "reach kafka at"},
+		{"untrusted certificate", func(c *broker.Config) {
+			c.TLS = broker.TLS{Enabled: true}
+			c.SASL = broker.SASL{Mechanism: "SCRAM-SHA-256", User: "probe", Password: broker.Secret(secret)}
+		}, "reach kafka at"},
+		{"missing CA file", func(c *broker.Config) {
+			c.TLS = broker.TLS{Enabled: true, CA: "/nonexistent/ca.pem"}
+		}, "read TLS CA"},
+		{"half a client certificate", func(c *broker.Config) {
+			c.TLS = broker.TLS{Enabled: true, Cert: "cert.pem"}
+		}, "give both the certificate and its key"},
+		{"SASL without password", func(c *broker.Config) {
+			c.SASL = broker.SASL{Mechanism: "PLAIN", User: "probe"}
+		}, "a user and a password are needed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := external(remote)
+			cfg.DialTimeout = 2 * time.Second
+			c.edit(&cfg)
+			_, err := broker.Start(context.Background(), cfg)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want an error containing %q, got %v", c.want, err)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Fatalf("error reveals the password: %v", err)
+			}
+		})
+	}
+}
+
+func TestUnreachableClusterFailsWithinTheTimeout(t *testing.T) {
+	cfg := broker.Config{Provider: broker.External, Bootstrap: []string{"127.0.0.1:1"}, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Second}
+	done := make(chan error, 1)
+	go func() { _, err := broker.Start(context.Background(), cfg); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "reach kafka at 127.0.0.1:1 within 1s") {
+			t.Fatalf("got %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Start hung on an unreachable cluster")
+	}
+}
+
+func TestExternalTopicMustExistUnlessCreationIsAllowed(t *testing.T) {
+	remote := brokertest.Embedded(t, 3)
+	cfg := external(remote)
+	cfg.Topic = "voice-agentstate-staging"
+	_, err := broker.Start(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "topic voice-agentstate-staging does not exist on "+remote.Info().Bootstrap[0]) {
+		t.Fatalf("got %v", err)
+	}
+	cfg.AllowCreate, cfg.Partitions = true, 5
+	b, err := broker.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Info().Partitions != 5 {
+		t.Errorf("created topic has %d partitions, want 5", b.Info().Partitions)
+	}
+}
+
+// TestSecretsNeverPrint covers every way a configuration reaches a log, an error or a report.
+func TestSecretsNeverPrint(t *testing.T) {
+	cfg, err := broker.FromEnv(func(k string) string {
+		return map[string]string{"AGENTSTATE_BROKER": "external", "AGENTSTATE_BOOTSTRAP": "k:9093", "AGENTSTATE_SASL_MECHANISM": "scram-sha-512",
+			"AGENTSTATE_SASL_USER": "probe", "AGENTSTATE_SASL_PASSWORD": secret}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SASL.Password.Reveal() != secret || cfg.SASL.Mechanism != "SCRAM-SHA-512" {
+		t.Fatalf("config %v", cfg)
+	}
+	js, _ := json.Marshal(cfg)
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%s", cfg.SASL.Password), string(js)} {
+		if strings.Contains(s, secret) {
+			t.Errorf("secret printed: %s", s)
+		}
+		if !strings.Contains(s, "[redacted]") {
+			t.Errorf("no placeholder where the secret would be: %s", s)
+		}
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	pw := dir + "/pw"
+	if err := writeFile(pw, secret+"\nsecond line ignored\n"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := broker.FromEnv(func(k string) string {
+		return map[string]string{"AGENTSTATE_BOOTSTRAP": " a:1, b:2 ,", "AGENTSTATE_PARTITIONS": "6", "AGENTSTATE_ALLOW_CREATE_TOPIC": "yes",
+			"AGENTSTATE_CONNECT_TIMEOUT": "3s", "AGENTSTATE_SASL_PASSWORD_FILE": pw}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Provider != broker.Embedded || strings.Join(cfg.Bootstrap, "|") != "a:1|b:2" || cfg.Partitions != 6 || !cfg.AllowCreate ||
+		cfg.DialTimeout != 3*time.Second || cfg.SASL.Password.Reveal() != secret || cfg.Topic != "voice-agentstate" {
+		t.Errorf("config %+v", cfg)
+	}
+	for k, v := range map[string]string{"AGENTSTATE_PARTITIONS": "0", "AGENTSTATE_TLS": "sometimes", "AGENTSTATE_CONNECT_TIMEOUT": "soon"} {
+		if _, err := broker.FromEnv(func(key string) string { return map[string]string{k: v}[key] }); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: want an error naming it, got %v", k, v, err)
+		}
+	}
+	if _, err := broker.Start(context.Background(), broker.Config{Provider: "kafka"}); err == nil || !strings.Contains(err.Error(), "expected embedded, container or external") {
+		t.Errorf("unknown provider: %v", err)
+	}
+}
+
+// TestContainerModeFailsAtOnceWithoutARuntime: asked for explicitly, the container provider never
+// falls back to another mode; it says what is missing and what to pick instead.
+func TestContainerModeFailsAtOnceWithoutARuntime(t *testing.T) {
+	if broker.ContainerRuntime(context.Background()) == nil {
+		t.Skip("a container runtime answers here; TestContainerBroker covers this mode")
+	}
+	_, err := broker.Start(context.Background(), broker.Config{Provider: broker.Container, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Second, Image: broker.DefaultImage})
+	if !errors.Is(err, broker.ErrNoContainerRuntime) || !strings.Contains(err.Error(), "AGENTSTATE_BROKER=embedded") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestContainerBroker runs a real Kafka container where a container runtime exists.
+func TestContainerBroker(t *testing.T) {
+	if err := broker.ContainerRuntime(context.Background()); err != nil {
+		t.Skipf("container mode not tested here: %v", err)
+	}
+	cfg := broker.Config{Provider: broker.Container, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Minute, Image: broker.DefaultImage}
+	b, err := broker.Start(context.Background(), cfg)
+	if b != nil {
+		t.Cleanup(func() { b.Close() })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, b)
+}
+
+func TestEmbeddedCloseIsIdempotentAndNilSafe(t *testing.T) {
+	b, err := broker.StartEmbedded(broker.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Close() != nil || b.Close() != nil {
+		t.Error("Close failed")
+	}
+	var nilBroker *broker.EmbeddedBroker
+	if nilBroker.Close() != nil {
+		t.Error("nil Close failed")
+	}
+	if _, err := broker.StartEmbedded(broker.Config{Listen: "nonsense"}); err == nil || !strings.Contains(err.Error(), "expected host:port") {
+		t.Errorf("bad listen address: %v", err)
+	}
+}
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o600) }
