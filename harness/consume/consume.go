@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -76,7 +77,15 @@ type Options struct {
 	Duration  time.Duration               // stop after this long; 0: no limit
 	UntilEnd  bool                        // stop at the end offsets listed when consumption starts
 	Idle      time.Duration               // with UntilEnd: give up when nothing arrives for this long (default 10s)
+	Quiet     time.Duration               // stop once nothing has arrived for this long; 0: never
 	Capture   func(record.Envelope) error // called with every record consumed, before the sink
+
+	// Group joins a consumer group of that name: several observers share the partitions. Offsets
+	// are committed after each batch, before any rebalance may take partitions away.
+	Group string
+	// OnRevoke is called, between batches, with the partitions a rebalance took away, so that
+	// state kept for them can be dropped.
+	OnRevoke func(partitions []int32)
 }
 
 // Result is what a consumption did.
@@ -85,6 +94,7 @@ type Result struct {
 	Partitions map[int32]*report.Partition // accounting per partition
 	Stopped    string                      // why consumption stopped
 	Incomplete []string                    // partitions that did not reach their end offset, with UntilEnd
+	Handovers  []report.Handover           // partitions assigned to or taken from this consumer, in group mode
 }
 
 // Run consumes from the broker and calls sink with each record, one at a time, in partition
@@ -96,25 +106,37 @@ func Run(ctx context.Context, b broker.Broker, opts Options, sink func(record.Re
 	if opts.Idle <= 0 {
 		opts.Idle = 10 * time.Second
 	}
+	if opts.Group != "" && opts.Offsets != nil {
+		return Result{}, errors.New("consume: a consumer group starts at its committed offsets; explicit start offsets cannot be given with a group")
+	}
 	res := Result{Partitions: map[int32]*report.Partition{}}
-	c := &consumer{opts: opts, res: &res, sink: sink, next: map[int32]int64{}}
+	c := &consumer{opts: opts, res: &res, sink: sink, next: map[int32]int64{}, last: time.Now()}
 	if err := c.plan(ctx, b); err != nil {
 		return res, err
 	}
-	cl, err := broker.NewClient(b, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{opts.Topic: c.starts}))
+	consumeOpts := []kgo.Opt{kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{opts.Topic: c.starts})}
+	if opts.Group != "" {
+		consumeOpts = c.groupOpts()
+	}
+	cl, err := broker.NewClient(b, consumeOpts...)
 	if err != nil {
 		return res, err
 	}
 	defer cl.Close()
-	return res, c.loop(ctx, cl)
+	err = c.loop(ctx, cl)
+	return res, errors.Join(err, c.leave(cl))
 }
 
 type consumer struct {
+	mu     sync.Mutex // guards next, owned and res against the group's rebalance callbacks
+	owned  map[int32]bool
 	opts   Options
 	res    *Result
 	sink   func(record.Record)
 	starts map[int32]kgo.Offset
 	next   map[int32]int64 // the next offset expected per partition, once known
+	listed map[int32]int64 // start offsets listed when consumption began
+	last   time.Time       // when the last record arrived, or consumption began
 	ends   map[int32]int64 // with UntilEnd: where to stop
 }
 
@@ -179,10 +201,20 @@ func (c *consumer) loop(ctx context.Context, cl *kgo.Client) error {
 			c.res.Stopped = reason
 			return nil
 		}
-		pollCtx, cancel := context.WithTimeout(ctx, c.opts.Idle)
+		wait := c.opts.Idle
+		if c.opts.Quiet > 0 {
+			wait = min(wait, c.opts.Quiet-time.Since(c.last))
+		}
+		pollCtx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
 		fetches := cl.PollFetches(pollCtx)
 		cancel()
+		if fetches.NumRecords() > 0 {
+			c.last = time.Now()
+		}
 		if err := c.take(fetches); err != nil {
+			return err
+		}
+		if err := c.commit(ctx, cl); err != nil {
 			return err
 		}
 		if stop, err := c.stopped(ctx, fetches); stop {
@@ -200,6 +232,9 @@ func (c *consumer) stopped(ctx context.Context, fetches kgo.Fetches) (bool, erro
 	case ctx.Err() != nil:
 		c.res.Stopped = "interrupted"
 		return true, ctx.Err()
+	case c.opts.Quiet > 0 && time.Since(c.last) >= c.opts.Quiet:
+		c.res.Stopped = "nothing arrived for " + c.opts.Quiet.String() + " (quiet)"
+		return true, nil
 	case fetches.NumRecords() == 0 && c.opts.UntilEnd && !fetches.IsClientClosed():
 		c.res.Stopped = "nothing arrived for " + c.opts.Idle.String()
 		c.res.Incomplete = c.short()
@@ -223,6 +258,8 @@ func (c *consumer) take(fetches kgo.Fetches) error {
 	if fatal != nil {
 		return fatal
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	fetches.EachRecord(func(r *kgo.Record) {
 		if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
 			return
@@ -260,6 +297,11 @@ func (c *consumer) one(r *kgo.Record) {
 	if known && r.Offset > next {
 		acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: r.Offset - 1})
 	}
+	if n := len(acct.Segments); known && r.Offset == next && n > 0 && acct.Segments[n-1].To == r.Offset-1 {
+		acct.Segments[n-1].To = r.Offset
+	} else {
+		acct.Segments = append(acct.Segments, report.Gap{From: r.Offset, To: r.Offset})
+	}
 	c.next[r.Partition] = r.Offset + 1
 	acct.Last, acct.Count = r.Offset, acct.Count+1
 	env := envelope(r)
@@ -282,19 +324,33 @@ func envelope(r *kgo.Record) record.Envelope {
 
 // done returns why consumption is over, or "".
 func (c *consumer) done() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
 		return fmt.Sprintf("read %d events (--max-events)", c.opts.MaxEvents)
 	}
-	if c.ends != nil && len(c.short()) == 0 {
+	if c.opts.Group != "" && len(c.owned) == 0 {
+		return ""
+	}
+	if c.ends != nil && len(c.shortLocked()) == 0 {
 		return "reached the end offsets listed at start"
 	}
 	return ""
 }
 
-// short lists the partitions still short of their end offset.
+// short lists the partitions still short of their end offset: in group mode, of those owned.
 func (c *consumer) short() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.shortLocked()
+}
+
+func (c *consumer) shortLocked() []string {
 	var out []string
 	for p, end := range c.ends {
+		if c.owned != nil && !c.owned[p] {
+			continue
+		}
 		if next := c.next[p]; next < end {
 			out = append(out, fmt.Sprintf("partition %d at offset %d of %d", p, next, end))
 		}

@@ -104,6 +104,16 @@ func (r *Report) Summary(w io.Writer) {
 		fmt.Fprint(w, ", strict")
 	}
 	fmt.Fprintln(w, ")")
+	if r.Broker != nil {
+		fmt.Fprintf(w, "  from %s\n", r.Broker)
+	}
+	if c := r.Consumed; c != nil {
+		fmt.Fprintf(w, "  consumed from %s; stopped: %s\n", c.From, c.Stopped)
+		for _, p := range sortedPartitions(c.Partitions) {
+			a := c.Partitions[p]
+			fmt.Fprintf(w, "  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped\n", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+		}
+	}
 	ids := make([]string, 0, len(r.PerEvent))
 	width := 0
 	for id := range r.PerEvent {
@@ -179,6 +189,8 @@ type Consumption struct {
 	Stopped    string               `json:"stopped"`
 	Partitions map[int32]*Partition `json:"partitions"`
 	Incomplete []string             `json:"incomplete,omitempty"`
+	Group      string               `json:"group,omitempty"`
+	Handovers  []Handover           `json:"handovers,omitempty"`
 }
 
 // Partition accounts for what was consumed from one partition.
@@ -186,14 +198,32 @@ type Partition struct {
 	First         int64 `json:"first_offset"`
 	Last          int64 `json:"last_offset"`
 	Count         int   `json:"count"`                    // records judged
+	Segments      []Gap `json:"segments"`                 // contiguous runs of offsets judged
 	Gaps          []Gap `json:"gaps,omitempty"`           // offsets skipped (compaction, transaction markers)
 	Redelivered   int   `json:"redelivered,omitempty"`    // records seen again and not judged twice
 	DataLoss      []Gap `json:"data_loss,omitempty"`      // offsets the broker no longer had
 	CaptureErrors int   `json:"capture_errors,omitempty"` // records that could not be written to the capture
 }
 
+// Handover is a partition assigned to, or taken from, one observer of a consumer group. State
+// for a partition taken away is dropped, never judged.
+type Handover struct {
+	Partition int32  `json:"partition"`
+	Kind      string `json:"kind"`        // assigned, revoked or lost
+	Next      int64  `json:"next_offset"` // the next offset this observer would have judged; -1 if none yet
+}
+
 // Gap is an inclusive range of offsets.
 type Gap struct {
 	From int64 `json:"from"`
 	To   int64 `json:"to"`
+}
+
+func sortedPartitions(m map[int32]*Partition) []int32 {
+	out := make([]int32, 0, len(m))
+	for p := range m {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }

@@ -66,6 +66,10 @@ func (p *Pipeline) add(f finding.Finding) {
 // AddRun files a finding about the run itself, such as an interruption, with strict mode applied.
 func (p *Pipeline) AddRun(f finding.Finding) { p.add(f) }
 
+// Forget drops what the pipeline keeps about partitions this observer no longer owns, after a
+// consumer-group rebalance: their next owner judges them from there.
+func (p *Pipeline) Forget(partitions []int32) {}
+
 // Judge checks one record and counts it.
 func (p *Pipeline) Judge(rec record.Record) {
 	if rec.Problem != nil {

@@ -32,6 +32,7 @@ Usage:
   agentstate verify [flags] FILE...   check a capture (JSON Lines or kcat -J envelopes; - is stdin)
   agentstate observe [flags]          consume the topic of a running cluster and check it live
   agentstate broker [flags]           run the embedded Kafka broker for local development
+  agentstate merge REPORT...          combine the reports of observers that shared a consumer group
 
 Run 'agentstate COMMAND --help' for a command's flags.
 Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
@@ -57,11 +58,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runObserve(ctx, args[1:], stdout, stderr, getenv)
 	case "broker":
 		return runBroker(ctx, args[1:], stdout, stderr, getenv)
+	case "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
 	}
-	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify, observe, broker\n", args[0])
+	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify, observe, broker, merge\n", args[0])
 	return exitUsage
 }
 

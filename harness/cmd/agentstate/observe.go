@@ -24,7 +24,7 @@ const observeUsage = `Usage: agentstate observe --bootstrap HOST:PORT [flags]
 Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
-started, or on Ctrl-C (which still writes the report, and exits non-zero: an interrupted run is
+started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C (which still writes the report, and exits non-zero: an interrupted run is
 not a verdict).
 
 Examples:
@@ -42,17 +42,18 @@ const (
 )
 
 type observeFlags struct {
-	common     commonFlags
-	broker     broker.Config
-	from       string
-	maxEvents  int
-	duration   time.Duration
-	untilEnd   bool
-	record     string
-	quiet      bool
-	passFile   string
-	bootstrap  string
-	allowCreat bool
+	common    commonFlags
+	broker    broker.Config
+	from      string
+	maxEvents int
+	duration  time.Duration
+	untilEnd  bool
+	quietFor  time.Duration
+	record    string
+	quiet     bool
+	passFile  string
+	bootstrap string
+	group     string
 }
 
 func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
@@ -75,8 +76,10 @@ func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (
 	fs.IntVar(&o.maxEvents, "max-events", maxEvents, "stop after this many records; 0 for no limit [AGENTSTATE_MAX_EVENTS]")
 	fs.DurationVar(&o.duration, "duration", dur, "stop after this long, e.g. 10m; 0 for no limit [AGENTSTATE_DURATION]")
 	fs.BoolVar(&o.untilEnd, "until-end", false, "stop at the end offsets of the topic when observe started")
+	fs.DurationVar(&o.quietFor, "stop-when-quiet", 0, "stop once no record has arrived for this long, e.g. 5s; 0 for never")
 	fs.StringVar(&o.record, "record", getenv("AGENTSTATE_RECORD"), "save every consumed record to this JSON Lines capture, which verify re-checks offline [AGENTSTATE_RECORD]")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
+	fs.StringVar(&o.group, "group", getenv("AGENTSTATE_GROUP"), "join this consumer group, sharing the partitions with other observers; combine their reports with 'agentstate merge' [AGENTSTATE_GROUP]")
 	fs.DurationVar(&o.broker.DialTimeout, "connect-timeout", cfg.DialTimeout, "how long to wait for the cluster to answer [AGENTSTATE_CONNECT_TIMEOUT]")
 	fs.BoolVar(&o.broker.TLS.Enabled, "tls", cfg.TLS.Enabled, "connect with TLS [AGENTSTATE_TLS]")
 	fs.StringVar(&o.broker.TLS.CA, "tls-ca", cfg.TLS.CA, "PEM file of the CA to trust [AGENTSTATE_TLS_CA]")
@@ -109,8 +112,8 @@ func (o *observeFlags) finish() error {
 			return err
 		}
 	}
-	if o.maxEvents < 0 || o.duration < 0 {
-		return errors.New("observe: --max-events and --duration must not be negative")
+	if o.maxEvents < 0 || o.duration < 0 || o.quietFor < 0 {
+		return errors.New("observe: --max-events, --duration and --stop-when-quiet must not be negative")
 	}
 	return o.common.validate()
 }
@@ -167,14 +170,15 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	var seen atomic.Int64
 	stopProgress := progress(stderr, o.quiet, &seen, &violations, &warnings)
 	res, cerr := consume.Run(ctx, b, consume.Options{
-		Topic: info.Topic, From: from, MaxEvents: o.maxEvents, Duration: o.duration, UntilEnd: o.untilEnd, Capture: capture,
+		Topic: info.Topic, From: from, MaxEvents: o.maxEvents, Duration: o.duration, UntilEnd: o.untilEnd, Quiet: o.quietFor, Capture: capture,
+		Group: o.group, OnRevoke: p.Forget,
 	}, func(r record.Record) { seen.Add(1); p.Judge(r) })
 	stopProgress()
 	captureErr := closeCapture()
 	rep := p.Report()
 	rep.Broker = &info
 	rep.InitialState = o.common.initialState
-	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete}
+	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers}
 	o.runFindings(p, res, cerr)
 	rep = p.Finish()
 	return o.conclude(rep, cerr, captureErr, stdout, stderr)
