@@ -79,6 +79,7 @@ func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (
 	fs.DurationVar(&o.quietFor, "stop-when-quiet", 0, "stop once no record has arrived for this long, e.g. 5s; 0 for never")
 	fs.StringVar(&o.record, "record", getenv("AGENTSTATE_RECORD"), "save every consumed record to this JSON Lines capture, which verify re-checks offline [AGENTSTATE_RECORD]")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
+	fs.BoolVar(&o.broker.AllowCreate, "allow-create-topic", cfg.AllowCreate, "create the topic when the cluster lacks it, instead of failing [AGENTSTATE_ALLOW_CREATE_TOPIC]")
 	fs.StringVar(&o.group, "group", getenv("AGENTSTATE_GROUP"), "join this consumer group, sharing the partitions with other observers; combine their reports with 'agentstate merge' [AGENTSTATE_GROUP]")
 	fs.DurationVar(&o.broker.DialTimeout, "connect-timeout", cfg.DialTimeout, "how long to wait for the cluster to answer [AGENTSTATE_CONNECT_TIMEOUT]")
 	fs.BoolVar(&o.broker.TLS.Enabled, "tls", cfg.TLS.Enabled, "connect with TLS [AGENTSTATE_TLS]")
