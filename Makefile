@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 5
 
-.PHONY: conformance test vet bench build
+.PHONY: conformance test vet bench build asyncapi
 
 # The main job. Until the broker and the reference producer land, it re-checks the shipped
 # capture of a lawful day of traffic (kcat -J envelopes over three partitions).
@@ -24,3 +24,8 @@ bench:
 
 build:
 	$(GO) build -o .cache/bin/agentstate ./harness/cmd/agentstate
+
+# Validates schemas/asyncapi.yaml with the official AsyncAPI parser (npm, pinned by package-lock).
+asyncapi:
+	npm ci --prefix harness/scripts/asyncapi --no-audit --no-fund --loglevel=error
+	node harness/scripts/asyncapi/validate.mjs schemas/asyncapi.yaml

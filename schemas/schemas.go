@@ -3,7 +3,10 @@
 // dispatches on the event's id for users in other languages.
 package schemas
 
-import "embed"
+import (
+	"bytes"
+	"embed"
+)
 
 // FS holds every *.schema.json file of the contract at its root.
 //
@@ -15,3 +18,10 @@ const Topic = "voice-agentstate.schema.json"
 
 // Defs is the name of the shared definitions file.
 const Defs = "defs.schema.json"
+
+//go:embed asyncapi.yaml
+var asyncAPI []byte
+
+// AsyncAPI returns the AsyncAPI 3.0 description of the voice-agentstate channel, whose message
+// payloads are the event schemas of FS.
+func AsyncAPI() []byte { return bytes.Clone(asyncAPI) }
