@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 )
 
@@ -34,7 +35,8 @@ Usage:
   agentstate broker [flags]           run the embedded Kafka broker for local development
   agentstate merge REPORT...          combine the reports of observers that shared a consumer group
 
-Run 'agentstate COMMAND --help' for a command's flags.
+Run 'agentstate COMMAND --help' for a command's flags and examples; 'agentstate --version' for
+the version. Output has no colour, so it reads the same in a CI log.
 Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
 `
 
@@ -63,6 +65,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, "agentstate", version())
+		return exitPass
 	}
 	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify, observe, broker, merge\n", args[0])
 	return exitUsage
@@ -84,4 +89,19 @@ func envOr(getenv func(string) string, name, def string) string {
 		return v
 	}
 	return def
+}
+
+// version names the module version the binary was built from, and its VCS revision if known.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return v
 }

@@ -148,6 +148,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage
 	}
+	out := printer{format: o.common.format, w: stdout}
 	var violations, warnings atomic.Int64
 	p, err := verify.New(verify.Options{Schemas: set, Strict: o.common.strict, OnFinding: func(f finding.Finding) {
 		if f.Severity == finding.Violation {
@@ -155,7 +156,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 		} else {
 			warnings.Add(1)
 		}
-		fmt.Fprintln(stdout, f)
+		out.finding(f)
 	}})
 	if err != nil {
 		fmt.Fprintln(stderr, "agentstate:", err)
@@ -182,7 +183,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers}
 	o.runFindings(p, res, cerr)
 	rep = p.Finish()
-	return o.conclude(rep, cerr, captureErr, stdout, stderr)
+	return o.conclude(rep, out, cerr, captureErr, stderr)
 }
 
 // runFindings records what made the run itself fall short: an interruption, or partitions that
@@ -198,8 +199,8 @@ func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr 
 	}
 }
 
-func (o *observeFlags) conclude(rep *report.Report, cerr, captureErr error, stdout, stderr io.Writer) int {
-	rep.Summary(stdout)
+func (o *observeFlags) conclude(rep *report.Report, out printer, cerr, captureErr error, stderr io.Writer) int {
+	out.summary(rep)
 	code := exitPass
 	if !rep.Passed() {
 		code = exitFindings

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/contract"
-	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
@@ -20,11 +19,17 @@ Checks every event of a capture against the contract's schemas. FILE holds JSON 
 per line, or one kcat -J envelope per line ({"topic","partition","offset","key","payload"}),
 detected line by line. "-" reads standard input.
 
+Examples:
+  agentstate verify capture.jsonl
+  kcat -C -b kafka:9092 -t voice-agentstate -J -e | agentstate verify --initial-state unknown -
+  agentstate verify --strict --format github --report-json report.json capture.jsonl
+
 Flags (each also read from the environment variable named in brackets):
 `
 
 // commonFlags are the flags verify and observe share.
 type commonFlags struct {
+	format       string
 	strict       bool
 	initialState string
 	schemas      string
@@ -40,10 +45,14 @@ func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) err
 	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
 	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
 	fs.StringVar(&c.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
+	fs.StringVar(&c.format, "format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how findings are printed: text, json (one object per line, then the verdict) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
 	return nil
 }
 
 func (c *commonFlags) validate() error {
+	if _, err := parseFormat(c.format); err != nil {
+		return err
+	}
 	if c.initialState != "clean" && c.initialState != "unknown" {
 		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
 	}
@@ -106,16 +115,17 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage
 	}
+	out := printer{format: v.format, w: stdout}
 	rep, err := verify.Run(ctx, inputs, verify.Options{
 		Schemas: set, Strict: v.strict,
-		OnFinding: func(f finding.Finding) { fmt.Fprintln(stdout, f) },
+		OnFinding: out.finding,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage
 	}
 	rep.InitialState = v.initialState
-	rep.Summary(stdout)
+	out.summary(rep)
 	if v.reportJSON != "" {
 		if err := rep.WriteJSON(v.reportJSON); err != nil {
 			fmt.Fprintln(stderr, "agentstate:", err)

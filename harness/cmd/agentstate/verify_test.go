@@ -191,3 +191,45 @@ func TestVerifyHelpExitsZero(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+func TestVerifyFormats(t *testing.T) {
+	file := fixtures + "schema-findings.jsonl"
+	r := agentstate(t, "", nil, "verify", "--format", "github", file)
+	if r.code != exitFindings || !strings.Contains(r.stdout, "::error file="+file+",line=2,title=schema.required::EventAgentReady: mandatory attribute AgentWorkMode is missing\n") ||
+		!strings.Contains(r.stdout, "::warning file="+file+",line=3,title=schema.unknown-attribute::") {
+		t.Errorf("github: exit %d\n%s", r.code, r.stdout)
+	}
+	r = agentstate(t, "", map[string]string{"AGENTSTATE_FORMAT": "json"}, "verify", file)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var last struct {
+		Verdict    string `json:"verdict"`
+		Events     int    `json:"events"`
+		Violations int    `json:"violations"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Verdict != "FAIL" || last.Events != 8 || last.Violations != 5 {
+		t.Errorf("json verdict line %q: %v", lines[len(lines)-1], err)
+	}
+	for _, line := range lines[:len(lines)-1] {
+		var f finding.Finding
+		if err := json.Unmarshal([]byte(line), &f); err != nil || f.Rule == "" || f.Place.Line == 0 {
+			t.Errorf("json finding line %q: %v", line, err)
+		}
+	}
+	if r := agentstate(t, "", nil, "verify", "--format", "xml", file); r.code != exitUsage || !strings.Contains(r.stderr, `--format "xml": expected text, json or github`) {
+		t.Errorf("bad format: exit %d %s", r.code, r.stderr)
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if r := agentstate(t, "", nil, "--version"); r.code != exitPass || !strings.HasPrefix(r.stdout, "agentstate ") {
+		t.Errorf("--version: exit %d %q", r.code, r.stdout)
+	}
+	if r := agentstate(t, "", nil, "--help"); r.code != exitPass || !strings.Contains(r.stdout, "agentstate merge REPORT...") {
+		t.Errorf("--help: exit %d %q", r.code, r.stdout)
+	}
+	for _, cmd := range []string{"verify", "observe", "broker", "merge"} {
+		if r := agentstate(t, "", nil, cmd, "--help"); r.code != exitPass || !strings.Contains(r.stderr, "Usage: agentstate "+cmd) {
+			t.Errorf("%s --help: exit %d %q", cmd, r.code, r.stderr)
+		}
+	}
+}
