@@ -1,0 +1,152 @@
+package check
+
+import (
+	"github.com/voice-agentstate/conformance/harness/finding"
+)
+
+// Checker judges a stream of events, one at a time, in consumption order. It holds one scope per
+// Kafka partition and one for the events read without Kafka coordinates; each scope holds the
+// state of the DNs and the clocks its events touched. The zero value is a Checker with the
+// default options. A Checker is not safe for concurrent use.
+type Checker struct {
+	cfg    cfg
+	files  []string
+	fileIx map[string]uint32
+	plain  *scope
+	parts  map[int32]*scope
+}
+
+// scope is the state of one totally ordered part of the stream.
+type scope struct {
+	keyed     bool
+	partition int32
+	dns       map[string]state
+	clocks    map[clockID]clock
+}
+
+// New returns a Checker. It panics when an option is out of range, which only a program can cause
+// (ParseInitialState never returns such a value).
+func New(opts ...Opt) *Checker {
+	c := defaultCfg()
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	if err := c.validate(); err != nil {
+		panic(err)
+	}
+	return &Checker{cfg: c}
+}
+
+// Step judges one event in consumption order and returns the findings it raises, with Place set to
+// the event's place and Context to the place of the earlier event that set the context, when there
+// is one. Events whose id is not one of the 14 of the contract are ignored; attributes that are
+// missing or of the wrong type leave the rules that need them unjudged.
+func (c *Checker) Step(ev Event) []finding.Finding {
+	k := kinds[ev.ID]
+	if k == 0 || ev.Doc == nil {
+		return nil
+	}
+	sc := c.scopeOf(ev.Place)
+	e := parse(k, ev, c.intern(ev.Place.File))
+	m := model{initial: c.cfg.initial, keyed: sc.keyed, partition: sc.partition, files: c.files}
+	found := m.stateless(&e)
+	found = append(found, sc.tick(m, &e)...)
+	return append(found, sc.advance(m, &e)...)
+}
+
+// Tracked reports how many facts about agents, DNs and calls, and how many clocks, the checker
+// holds (a DN held with no fact counts as one): what its memory grows with.
+func (c *Checker) Tracked() int {
+	n := c.plain.tracked()
+	for _, sc := range c.parts {
+		n += sc.tracked()
+	}
+	return n
+}
+
+func (c *Checker) scopeOf(p finding.Place) *scope {
+	if !p.HasOffset {
+		if c.plain == nil {
+			c.plain = newScope(false, 0)
+		}
+		return c.plain
+	}
+	sc := c.parts[p.Partition]
+	if sc == nil {
+		if c.parts == nil {
+			c.parts = map[int32]*scope{}
+		}
+		sc = newScope(true, p.Partition)
+		c.parts[p.Partition] = sc
+	}
+	return sc
+}
+
+// intern returns the mark index of a file name: its index in c.files plus one, 0 for none.
+func (c *Checker) intern(file string) uint32 {
+	if file == "" {
+		return 0
+	}
+	if i, ok := c.fileIx[file]; ok {
+		return i
+	}
+	if c.fileIx == nil {
+		c.fileIx = map[string]uint32{}
+	}
+	c.files = append(c.files, file)
+	i := uint32(len(c.files))
+	c.fileIx[file] = i
+	return i
+}
+
+func newScope(keyed bool, partition int32) *scope {
+	return &scope{keyed: keyed, partition: partition, dns: map[string]state{}, clocks: map[clockID]clock{}}
+}
+
+func (sc *scope) tracked() int {
+	if sc == nil {
+		return 0
+	}
+	n := len(sc.clocks)
+	for _, s := range sc.dns {
+		n += max(len(s), 1)
+	}
+	return n
+}
+
+func (sc *scope) tick(m model, e *event) []finding.Finding {
+	id, ok := clockOf(e)
+	if !e.timed || !ok {
+		return nil
+	}
+	c, seen := sc.clocks[id]
+	next, found := m.tick(c, seen, id, e)
+	sc.clocks[id] = next
+	return found
+}
+
+// advance steps the state of the event's DN. A DN left with nothing known beyond the baseline is
+// forgotten: state lasts as long as activity does.
+func (sc *scope) advance(m model, e *event) []finding.Finding {
+	if e.dn == "" {
+		return nil
+	}
+	next, found := m.step(sc.dns[e.dn], e)
+	if len(next) > 0 {
+		sc.dns[e.dn] = next
+	} else {
+		delete(sc.dns, e.dn)
+	}
+	sc.forgetClock(e, len(next) == 0)
+	return found
+}
+
+// forgetClock drops the clock of an event once the activity it follows has ended: a DN's clock
+// when the DN is back at its baseline, a key's when the agent it names logs out. The few keys
+// that many DNs share (such as "t1:") keep theirs.
+func (sc *scope) forgetClock(e *event, idle bool) {
+	id, ok := clockOf(e)
+	if ok && (id.byKey && e.kind == evLogout || !id.byKey && idle) {
+		delete(sc.clocks, id)
+	}
+}

@@ -1,0 +1,92 @@
+// Package check judges the order of voice-agentstate events. A schema judges one message; check
+// judges the stream, and reports orders of events that no real system could produce.
+//
+// # Model
+//
+// The checker folds the stream, one event at a time, into what it knows about each DN: the agents
+// logged in on it (by AgentID), its service, do-not-disturb, forwarding and handset, and the mute
+// state of each of its calls (by ConnID). The transition is a pure function of (state, event) to
+// (next state, findings), in the spirit of porcupine's Step but able to say why an event is
+// illegal; Checker only holds the states. Each rule has a stable ID, a severity and the sentence
+// of the spec it comes from (see Rules), and each finding names the earlier event that set its
+// context and where that event was read.
+//
+// Events whose id is not one of the 14 of the contract are ignored. An attribute that is missing
+// or of the wrong type leaves unjudged the rules that need it: a schema-invalid event is judged
+// on what it does carry, never on a guess.
+//
+// # Scopes: partitions, not the consumer's interleaving
+//
+// Kafka orders events only within a partition. An event read with Kafka coordinates
+// (Place.HasOffset) is judged only against the earlier events of its own partition; events read
+// without them (plain JSON Lines) share one scope, in line order. The order in which a consumer
+// interleaved partitions therefore never raises a finding. The key template
+// {tenant_id}:{agent_id} puts every event of an agent in one partition, so the agent rules see
+// all they need.
+//
+// EventDNOutOfService and EventDNBackInService carry no AgentID and their key is undocumented.
+// The checker assumes that the service events of one DN keep one key, so that an outage and its
+// end share a partition; events of the DN in that partition are then judged against the outage,
+// and those in other partitions are not. A service event whose key names an agent ("t1:1001"),
+// or whose key is unknown, is not trusted: its partner may sit in another partition once the
+// agent on the DN changes (the outage itself logs agents out), so it makes the DN's service state
+// unknown in its partition instead.
+//
+// # Initial state
+//
+// With Unknown, the default, the stream may start mid-life: only what the stream itself showed
+// can be contradicted. A first EventAgentLogout, EventDNBackInService, EventDNDOff or EventOnHook
+// is fine; a second one after a seen one is not. With Clean every agent starts logged out, every
+// DN in service with DND off, no forwarding and its handset on hook, and no call is active: a
+// first logout, ready or back-in-service is a violation, and an unpaired mute-off, DND-off,
+// forward-cancel or on-hook a warning. A forward-cancel carries no forwarding mode, so with
+// Unknown no cancel can ever be proven unpaired: other modes may have been set before the stream.
+//
+// # Agents without AgentID
+//
+// AgentID is optional on every agent event. An event without it is about the DN's unnamed agent,
+// which may be any agent: while an unnamed agent is known logged in on a DN, no named agent of the
+// DN is taken for logged out; an unnamed event is taken for that of a logged-out agent only when
+// no named agent of the DN is logged in or of unknown state; an unnamed logout makes the logged-in
+// named agents of the DN unknown.
+//
+// This holds within a partition. The checker assumes that an agent's events either all carry its
+// AgentID, or all leave it out, or are all keyed by the agent: a producer that left AgentID out of
+// a login and keyed it "t1:" but named the agent in its later events, keyed "t1:1001", would put
+// the login in another partition than the events it explains.
+//
+// # Memory
+//
+// State lasts as long as activity. A fact equal to the baseline of the initial state is not
+// stored: absence and baseline mean the same. With Clean, an agent that logged out, a DN back in
+// service, a call that ended cost nothing, and a DN with nothing known is forgotten. With Unknown,
+// absence means unknown, so what the stream showed must be kept to tell a second logout or
+// back-in-service from a first: one fact of 48 bytes per topic of a DN the stream showed (an
+// agent's seat, the service, DND, the handset), kept for every DN the stream ever named, beside
+// the DN's entry. A logged-in agent on its DN costs about 220 to 260 bytes in either mode
+// (BenchmarkStateBytes). Keeping what Unknown must know is the price of judging a mid-life
+// stream; a run that can start clean should say so.
+//
+// The time rule keeps the last time of each key (of each DN without keys). A DN's clock is
+// forgotten with the DN, a key's when the agent it names logs out; the few keys that many DNs
+// share keep theirs. The earlier event a fact remembers is kept as its event, file, line and
+// offset (its partition is the scope's): a finding's Context has no key.
+//
+// # Assumptions and limits
+//
+//   - Order within a partition is the order of production. Several producers writing one DN's
+//     events to one partition could race, and the checker would judge the race.
+//   - The service events of one DN keep one key (see above). If a producer keys an outage while
+//     no agent is on the DN ("t1:") and its end by an agent who logged in during it ("t1:1001"),
+//     the two sit in different partitions and cannot be paired: a later event of the DN in the
+//     first partition is judged against an outage that has ended.
+//   - An agent's events all carry its AgentID, or all leave it out, or are all keyed by the agent
+//     (see above).
+//   - DNs and agent ids are taken to be unique across tenants within one partition: the tenant is
+//     optional in payloads (CustomerID) and its place in keys of service events is undocumented.
+//   - DND, forwarding, handset and mute are per-DN pairs whose two events may be keyed apart when
+//     the agent on the DN changes between them; such pairs raise warnings only.
+//   - A key splits at its first ':' (tenant ids are taken to hold none) unless CustomerID or
+//     AgentID shows where the separator is. A record without a key (HasKey false) is not judged by
+//     key.format.
+package check
