@@ -9,7 +9,7 @@ BENCH_COUNT ?= 5
 # The main job. Until the broker and the reference producer land, it re-checks the shipped
 # capture of a lawful day of traffic (kcat -J envelopes over three partitions).
 conformance:
-	$(AGENTSTATE) verify --report-json $(REPORT_DIR)/conformance.json fixtures/streams/valid-day.kcat.jsonl
+	$(AGENTSTATE) verify --initial-state clean --report-json $(REPORT_DIR)/conformance.json fixtures/streams/valid-day.kcat.jsonl
 
 test:
 	$(GO) test -count=1 ./...

@@ -150,3 +150,12 @@ func (sc *scope) forgetClock(e *event, idle bool) {
 		delete(sc.clocks, id)
 	}
 }
+
+// Forget drops the state of partitions this checker no longer judges, as after a consumer-group
+// rebalance takes them to another observer. Their next events, should they come back, are judged
+// as the start of a stream (with Unknown, nothing is assumed about them).
+func (c *Checker) Forget(partitions ...int32) {
+	for _, p := range partitions {
+		delete(c.parts, p)
+	}
+}

@@ -25,6 +25,7 @@ type Report struct {
 	Schemas      string            `json:"schemas"`
 	Strict       bool              `json:"strict"`
 	InitialState string            `json:"initial_state,omitempty"`
+	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
 	Lines        int               `json:"lines"`       // records read: non-empty lines, or Kafka records
 	Events       int               `json:"events"`      // records that were JSON objects, and so were checked

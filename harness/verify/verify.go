@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/record"
@@ -22,16 +23,20 @@ type Input struct {
 	R    io.Reader
 }
 
-// Options tune a run. The zero value checks against the built-in schemas, not strictly.
+// Options tune a run. The zero value checks against the built-in schemas and the sequence rules
+// from an unknown initial state, not strictly.
 type Options struct {
 	Schemas   *contract.Set         // nil: the built-in set
+	Initial   check.InitialState    // the state before the first event: check.Unknown or check.Clean
 	Strict    bool                  // warnings count as violations
 	OnFinding func(finding.Finding) // called for each finding as it arises, if set
 }
 
-// Pipeline judges records one at a time, in consumption order, into one report.
+// Pipeline judges records one at a time, in consumption order, into one report: each against
+// its event's schema, then the stream against the sequence rules.
 type Pipeline struct {
 	set  *contract.Set
+	chk  *check.Checker
 	opts Options
 	rep  *report.Report
 }
@@ -46,8 +51,17 @@ func New(opts Options) (*Pipeline, error) {
 		}
 	}
 	rep := report.New()
-	rep.Schemas, rep.Strict = set.Source(), opts.Strict
-	return &Pipeline{set: set, opts: opts, rep: rep}, nil
+	rep.Schemas, rep.Strict, rep.InitialState = set.Source(), opts.Strict, opts.Initial.String()
+	rep.Invariants = ruleIDs()
+	return &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep}, nil
+}
+
+func ruleIDs() []string {
+	var ids []string
+	for _, r := range check.Rules() {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }
 
 // Report returns the report being gathered.
@@ -68,7 +82,7 @@ func (p *Pipeline) AddRun(f finding.Finding) { p.add(f) }
 
 // Forget drops what the pipeline keeps about partitions this observer no longer owns, after a
 // consumer-group rebalance: their next owner judges them from there.
-func (p *Pipeline) Forget(partitions []int32) {}
+func (p *Pipeline) Forget(partitions []int32) { p.chk.Forget(partitions...) }
 
 // Judge checks one record and counts it.
 func (p *Pipeline) Judge(rec record.Record) {
@@ -86,6 +100,11 @@ func (p *Pipeline) Judge(rec record.Record) {
 	for _, f := range res.Findings {
 		f.Place = rec.Place
 		p.add(f)
+	}
+	if res.Decoded() {
+		for _, f := range p.chk.Step(check.Event{ID: res.Event, Doc: res.Doc, Place: rec.Place}) {
+			p.add(f)
+		}
 	}
 }
 

@@ -150,7 +150,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	}
 	out := printer{format: o.common.format, w: stdout}
 	var violations, warnings atomic.Int64
-	p, err := verify.New(verify.Options{Schemas: set, Strict: o.common.strict, OnFinding: func(f finding.Finding) {
+	p, err := verify.New(verify.Options{Schemas: set, Strict: o.common.strict, Initial: o.common.initial, OnFinding: func(f finding.Finding) {
 		if f.Severity == finding.Violation {
 			violations.Add(1)
 		} else {
@@ -179,7 +179,6 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	captureErr := closeCapture()
 	rep := p.Report()
 	rep.Broker = &info
-	rep.InitialState = o.common.initialState
 	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers}
 	o.runFindings(p, res, cerr)
 	rep = p.Finish()

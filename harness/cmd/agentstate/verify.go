@@ -9,13 +9,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
 const verifyUsage = `Usage: agentstate verify [flags] FILE...
 
-Checks every event of a capture against the contract's schemas. FILE holds JSON Lines: one event
+Checks every event of a capture against the contract's schemas, and the order of the events
+against the sequence rules (per Kafka partition when the lines are kcat envelopes). FILE holds JSON Lines: one event
 per line, or one kcat -J envelope per line ({"topic","partition","offset","key","payload"}),
 detected line by line. "-" reads standard input.
 
@@ -34,6 +36,7 @@ type commonFlags struct {
 	initialState string
 	schemas      string
 	reportJSON   string
+	initial      check.InitialState // parsed from initialState by validate
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
@@ -53,9 +56,11 @@ func (c *commonFlags) validate() error {
 	if _, err := parseFormat(c.format); err != nil {
 		return err
 	}
-	if c.initialState != "clean" && c.initialState != "unknown" {
+	initial, err := check.ParseInitialState(c.initialState)
+	if err != nil {
 		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
 	}
+	c.initial = initial
 	return nil
 }
 
@@ -117,14 +122,13 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	out := printer{format: v.format, w: stdout}
 	rep, err := verify.Run(ctx, inputs, verify.Options{
-		Schemas: set, Strict: v.strict,
+		Schemas: set, Strict: v.strict, Initial: v.initial,
 		OnFinding: out.finding,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage
 	}
-	rep.InitialState = v.initialState
 	out.summary(rep)
 	if v.reportJSON != "" {
 		if err := rep.WriteJSON(v.reportJSON); err != nil {
