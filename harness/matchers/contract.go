@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/gomega/types"
 
+	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -21,8 +22,9 @@ import (
 type Opt interface{ apply(*cfg) }
 
 type cfg struct {
-	strict bool
-	set    *contract.Set
+	strict  bool
+	set     *contract.Set
+	initial check.InitialState
 }
 
 type optFunc func(*cfg)
@@ -36,6 +38,11 @@ func Strict() Opt { return optFunc(func(c *cfg) { c.strict = true }) }
 // WithSchemas judges against a schema set of one's own (see contract.LoadDir) instead of the
 // built-in one.
 func WithSchemas(set *contract.Set) Opt { return optFunc(func(c *cfg) { c.set = set }) }
+
+// StartingClean judges a stream as the whole life of the system: every agent logged out and every
+// DN in service before its first event. By default the stream may start mid-life. Only
+// SatisfyInvariants uses it.
+func StartingClean() Opt { return optFunc(func(c *cfg) { c.initial = check.Clean }) }
 
 func newCfg(opts []Opt) cfg {
 	var c cfg
