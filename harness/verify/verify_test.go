@@ -24,7 +24,7 @@ func nonBlankLines(b []byte) int {
 	return n
 }
 
-func check(t *testing.T, in []byte) {
+func checkAccounting(t *testing.T, in []byte) {
 	var seen []finding.Finding
 	rep, err := verify.Run(context.Background(), []verify.Input{{Name: "in", R: bytes.NewReader(in)}}, verify.Options{
 		OnFinding: func(f finding.Finding) { seen = append(seen, f) },
@@ -67,10 +67,10 @@ func FuzzRun(f *testing.F) {
 	}
 	f.Add([]byte("{\"id\":\"EventDNDOn\"}\r\n\n \n{"))
 	f.Add([]byte(`{"topic":"t","partition":0,"offset":1,"payload":"{\"id\":\"EventDNDOn\"}"}`))
-	f.Fuzz(check)
+	f.Fuzz(checkAccounting)
 }
 
 func TestOverlongLineIsOneRecord(t *testing.T) {
 	in := "{\"id\":\"EventDNDOn\"}\n{\"x\":\"" + strings.Repeat("y", 3<<20) + "\"}\n{\"id\":\"EventDNDOff\"}\n"
-	check(t, []byte(in))
+	checkAccounting(t, []byte(in))
 }
