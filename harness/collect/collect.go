@@ -1,0 +1,241 @@
+// Package collect consumes the topic in the background while a suite drives the system under
+// test, keeps every record it consumed in order, and lets the suite wait for the events a
+// stimulus should cause. Every record goes through the same pipeline as agentstate observe, so
+// the suite's final verdict on the whole stream is observe's verdict.
+package collect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/consume"
+	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/record"
+	"github.com/voice-agentstate/conformance/harness/report"
+	"github.com/voice-agentstate/conformance/harness/verify"
+)
+
+// Event is one consumed record, decoded.
+type Event struct {
+	Place    finding.Place
+	Key      string
+	Value    []byte
+	ID       string         // the event's id; "" when it has none or could not be decoded
+	Doc      map[string]any // nil when the record is not a JSON object
+	Findings []finding.Finding
+}
+
+// Str returns a string attribute of the event, or "".
+func (e Event) Str(name string) string {
+	s, _ := e.Doc[name].(string)
+	return s
+}
+
+// RefID returns the event's ReferenceID and whether it has one.
+func (e Event) RefID() (int64, bool) {
+	n, ok := e.Doc["ReferenceID"].(json.Number)
+	if !ok {
+		return 0, false
+	}
+	v, err := n.Int64()
+	return v, err == nil
+}
+
+// Collector consumes the topic from the end offsets it saw when it started.
+type Collector struct {
+	b      broker.Broker
+	set    *contract.Set
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever an event arrives
+	events   []Event
+	next     map[int32]int64
+	pipeline *verify.Pipeline
+	result   consume.Result
+	err      error
+	capture  io.Writer
+}
+
+// Options tune a collector.
+type Options struct {
+	Verify  verify.Options // how the whole stream is judged (schemas, initial state, strictness)
+	Capture io.Writer      // if set, every consumed record is written to it as a kcat-style line
+}
+
+// Start records the topic's end offsets and starts consuming from them in the background, so
+// that older traffic is never mixed in.
+func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, error) {
+	starts, err := endOffsets(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	p, err := verify.New(opts.Verify)
+	if err != nil {
+		return nil, err
+	}
+	set := opts.Verify.Schemas
+	if set == nil {
+		if set, err = contract.Builtin(); err != nil {
+			return nil, err
+		}
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	c := &Collector{b: b, set: set, cancel: cancel, done: make(chan struct{}), changed: make(chan struct{}),
+		next: starts, pipeline: p, capture: opts.Capture}
+	go c.run(cctx, starts)
+	return c, nil
+}
+
+func endOffsets(ctx context.Context, b broker.Broker) (map[int32]int64, error) {
+	cl, err := broker.NewClient(b)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	ends, err := kadm.NewClient(cl).ListEndOffsets(ctx, b.Info().Topic)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record end offsets of %s: %w", b.Info().Topic, err)
+	}
+	out := map[int32]int64{}
+	ends.Each(func(o kadm.ListedOffset) { out[o.Partition] = o.Offset })
+	return out, nil
+}
+
+func (c *Collector) run(ctx context.Context, starts map[int32]int64) {
+	defer close(c.done)
+	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second}
+	if c.capture != nil {
+		opts.Capture = func(e record.Envelope) error { return record.WriteEnvelope(c.capture, e) }
+	}
+	res, err := consume.Run(ctx, c.b, opts, c.add)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.result = res
+	if !errors.Is(err, context.Canceled) {
+		c.err = err
+	}
+}
+
+// add keeps one consumed record, judges it, and wakes whoever waits.
+func (c *Collector) add(r record.Record) {
+	ev := Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...)}
+	if r.Problem != nil {
+		ev.Findings = []finding.Finding{*r.Problem}
+	} else {
+		res := c.set.Validate(ev.Value)
+		ev.ID, ev.Doc, ev.Findings = res.Event, res.Doc, res.Findings
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pipeline.Judge(r)
+	c.events = append(c.events, ev)
+	c.next[r.Place.Partition] = r.Place.Offset + 1
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// Mark returns how many events have been collected: pass it to Since or Wait to look only at
+// what came after.
+func (c *Collector) Mark() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.events)
+}
+
+// Since returns a copy of the events collected after mark.
+func (c *Collector) Since(mark int) []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Event(nil), c.events[min(mark, len(c.events)):]...)
+}
+
+// Wait returns once done, given the events collected after mark, says so, or when ctx ends; it
+// returns the events it last saw either way, and ctx's error if done never said so.
+func (c *Collector) Wait(ctx context.Context, mark int, done func([]Event) bool) ([]Event, error) {
+	for {
+		c.mu.Lock()
+		evs, changed, failed := append([]Event(nil), c.events[min(mark, len(c.events)):]...), c.changed, c.err
+		c.mu.Unlock()
+		if done(evs) {
+			return evs, nil
+		}
+		if failed != nil {
+			return evs, fmt.Errorf("consumer stopped: %w", failed)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return evs, ctx.Err()
+		}
+	}
+}
+
+// Drain waits until every record produced so far has been consumed: the end offsets listed now
+// are all reached. It is how a suite knows nothing it caused is still in flight.
+func (c *Collector) Drain(ctx context.Context) error {
+	ends, err := endOffsets(ctx, c.b)
+	if err != nil {
+		return err
+	}
+	for {
+		c.mu.Lock()
+		short, changed, failed := c.shortLocked(ends), c.changed, c.err
+		c.mu.Unlock()
+		switch {
+		case len(short) == 0:
+			return nil
+		case failed != nil:
+			return fmt.Errorf("drain %s: consumer stopped: %w; short: %v", c.b.Info().Topic, failed, short)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("drain %s: %w; short: %v", c.b.Info().Topic, ctx.Err(), short)
+		}
+	}
+}
+
+// shortLocked lists the partitions not yet consumed up to ends. Callers hold c.mu.
+func (c *Collector) shortLocked(ends map[int32]int64) []string {
+	var out []string
+	for p, end := range ends {
+		if c.next[p] < end {
+			out = append(out, fmt.Sprintf("partition %d at %d of %d", p, c.next[p], end))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Stop drains what was produced, stops consuming, and returns the report of the whole stream,
+// with the per-partition accounting. Call it once.
+func (c *Collector) Stop(ctx context.Context) (*report.Report, error) {
+	drainErr := c.Drain(ctx)
+	c.cancel()
+	<-c.done
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rep := c.pipeline.Report()
+	info := c.b.Info()
+	rep.Broker = &info
+	rep.Consumed = &report.Consumption{From: "end offsets recorded at start", Stopped: "drained and stopped by the suite", Partitions: c.result.Partitions}
+	if drainErr != nil {
+		c.pipeline.AddRun(finding.Finding{Rule: "consume.incomplete", Severity: finding.Violation, Message: drainErr.Error()})
+	}
+	return c.pipeline.Finish(), errors.Join(drainErr, c.err)
+}
