@@ -29,3 +29,22 @@ build:
 asyncapi:
 	npm ci --prefix harness/scripts/asyncapi --no-audit --no-fund --loglevel=error
 	node harness/scripts/asyncapi/validate.mjs schemas/asyncapi.yaml
+
+# Real Apache Kafka (issue 7): a single-node KRaft broker, fetched from Maven Central with Maven
+# and run from .cache/kafka/ by harness/scripts/kafka.sh, with PLAINTEXT, SASL_PLAINTEXT (SCRAM)
+# and SSL listeners on loopback. It needs Java 17 or later, and Maven for the first fetch.
+KAFKA_SH = bash harness/scripts/kafka.sh
+
+.PHONY: kafka-up kafka-down test-kafka
+
+kafka-up:
+	$(KAFKA_SH) up
+
+kafka-down:
+	$(KAFKA_SH) down
+
+# Starts the broker, runs the real-Kafka tests against it in external mode, and stops it, also
+# when they fail; exits with the tests' status. Without Java or Maven it skips, saying so, except
+# in CI (CI=true), where that fails.
+test-kafka:
+	$(KAFKA_SH) test $(GO) test -count=1 -timeout 10m -v -run '^TestRealKafka' ./harness/cmd/agentstate/

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -68,7 +69,9 @@ func NewClient(b Broker, extra ...kgo.Opt) (*kgo.Client, error) {
 // prepare checks that the cluster answers within the dial timeout, makes sure the topic exists
 // (creating it only when allowed) and fills in the partition count and Kafka version.
 func prepare(ctx context.Context, opts []kgo.Opt, cfg Config, info *Info) error {
-	cl, err := kgo.NewClient(opts...)
+	// A short metadata age, so that the topic's metadata is read afresh after it is created
+	// rather than served from the client's cache of "unknown topic".
+	cl, err := kgo.NewClient(append(opts, kgo.MetadataMinAge(50*time.Millisecond))...)
 	if err != nil {
 		return fmt.Errorf("reach %s: %w", info.Provider, err)
 	}
@@ -88,10 +91,14 @@ func prepare(ctx context.Context, opts []kgo.Opt, cfg Config, info *Info) error 
 		if !cfg.AllowCreate {
 			return fmt.Errorf("topic %s does not exist on %s; create it, or allow the harness to (--allow-create-topic, AGENTSTATE_ALLOW_CREATE_TOPIC=true)", cfg.Topic, strings.Join(info.Bootstrap, ","))
 		}
-		if _, err := adm.CreateTopic(ctx, cfg.Partitions, -1, nil, cfg.Topic); err != nil {
+		if _, err := adm.CreateTopic(ctx, cfg.Partitions, -1, nil, cfg.Topic); err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 			return fmt.Errorf("create topic %s on %s: %w", cfg.Topic, strings.Join(info.Bootstrap, ","), err)
 		}
-		info.Partitions = int(cfg.Partitions)
+		n, err := awaitLeaders(ctx, adm, cfg.Topic)
+		if err != nil {
+			return fmt.Errorf("create topic %s on %s: %w", cfg.Topic, strings.Join(info.Bootstrap, ","), err)
+		}
+		info.Partitions = n
 	} else {
 		info.Partitions = len(td.Partitions)
 	}
@@ -104,6 +111,36 @@ func prepare(ctx context.Context, opts []kgo.Opt, cfg Config, info *Info) error 
 		}
 	}
 	return nil
+}
+
+// awaitLeaders waits until every partition of a topic just created has a leader: a real broker
+// spreads a new topic's metadata a moment after CreateTopics returns, and a producer that comes
+// too early waits out a metadata refresh. Another observer may have created the topic first
+// (TOPIC_ALREADY_EXISTS), so the partition count is read back, not assumed.
+func awaitLeaders(ctx context.Context, adm *kadm.Client, topic string) (int, error) {
+	for {
+		topics, err := adm.ListTopics(ctx, topic)
+		if err != nil {
+			return 0, err
+		}
+		if td, ok := topics[topic]; ok && td.Err == nil && len(td.Partitions) > 0 && allLed(td) {
+			return len(td.Partitions), nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("wait for partition leaders: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func allLed(td kadm.TopicDetail) bool {
+	for _, p := range td.Partitions {
+		if p.Leader < 0 || p.Err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func unreachable(cfg Config, err error) error {

@@ -110,7 +110,7 @@ func Run(ctx context.Context, b broker.Broker, opts Options, sink func(record.Re
 		return Result{}, errors.New("consume: a consumer group starts at its committed offsets; explicit start offsets cannot be given with a group")
 	}
 	res := Result{Partitions: map[int32]*report.Partition{}}
-	c := &consumer{opts: opts, res: &res, sink: sink, next: map[int32]int64{}, last: time.Now()}
+	c := &consumer{opts: opts, res: &res, sink: sink, next: map[int32]int64{}, last: time.Now(), began: time.Now()}
 	if err := c.plan(ctx, b); err != nil {
 		return res, err
 	}
@@ -128,16 +128,18 @@ func Run(ctx context.Context, b broker.Broker, opts Options, sink func(record.Re
 }
 
 type consumer struct {
-	mu     sync.Mutex // guards next, owned and res against the group's rebalance callbacks
-	owned  map[int32]bool
-	opts   Options
-	res    *Result
-	sink   func(record.Record)
-	starts map[int32]kgo.Offset
-	next   map[int32]int64 // the next offset expected per partition, once known
-	listed map[int32]int64 // start offsets listed when consumption began
-	last   time.Time       // when the last record arrived, or consumption began
-	ends   map[int32]int64 // with UntilEnd: where to stop
+	mu           sync.Mutex // guards next, owned and res against the group's rebalance callbacks
+	owned        map[int32]bool
+	opts         Options
+	res          *Result
+	sink         func(record.Record)
+	starts       map[int32]kgo.Offset
+	next         map[int32]int64 // the next offset expected per partition, once known
+	listed       map[int32]int64 // start offsets listed when consumption began
+	last         time.Time       // when the last record arrived or partitions were assigned, or consumption began
+	began        time.Time
+	assignedOnce bool            // in group mode: the group assigned this consumer partitions at least once
+	ends         map[int32]int64 // with UntilEnd: where to stop
 }
 
 // plan resolves the start offsets of every partition, and the end offsets when UntilEnd.
@@ -165,9 +167,12 @@ func (c *consumer) plan(ctx context.Context, b broker.Broker) error {
 	if err != nil {
 		return fmt.Errorf("list start offsets of %s: %w", c.opts.Topic, err)
 	}
-	c.starts = map[int32]kgo.Offset{}
+	c.starts, c.listed = map[int32]kgo.Offset{}, map[int32]int64{}
 	listed.Each(func(o kadm.ListedOffset) {
-		c.starts[o.Partition], c.next[o.Partition] = kgo.NewOffset().At(o.Offset), o.Offset
+		c.starts[o.Partition], c.listed[o.Partition] = kgo.NewOffset().At(o.Offset), o.Offset
+		if c.opts.Group == "" {
+			c.next[o.Partition] = o.Offset
+		}
 	})
 	for p, off := range c.opts.Offsets {
 		c.starts[p], c.next[p] = kgo.NewOffset().At(off), off
@@ -203,13 +208,13 @@ func (c *consumer) loop(ctx context.Context, cl *kgo.Client) error {
 		}
 		wait := c.opts.Idle
 		if c.opts.Quiet > 0 {
-			wait = min(wait, c.opts.Quiet-time.Since(c.last))
+			wait = min(wait, c.opts.Quiet-c.sinceLast())
 		}
 		pollCtx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
 		fetches := cl.PollFetches(pollCtx)
 		cancel()
 		if fetches.NumRecords() > 0 {
-			c.last = time.Now()
+			c.touch()
 		}
 		if err := c.take(fetches); err != nil {
 			return err
@@ -223,6 +228,43 @@ func (c *consumer) loop(ctx context.Context, cl *kgo.Client) error {
 	}
 }
 
+// touch notes that something happened: a record arrived, or partitions were assigned, so that
+// --stop-when-quiet counts quiet from then (a new group's first assignment may take seconds).
+func (c *consumer) touch() {
+	c.mu.Lock()
+	c.last = time.Now()
+	c.mu.Unlock()
+}
+
+func (c *consumer) sinceLast() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Since(c.last)
+}
+
+// groupJoinGrace is how long a member of a consumer group may wait for its first assignment
+// before --stop-when-quiet starts counting: a real broker holds a new group's first assignment
+// back (group.initial.rebalance.delay.ms, 3 s by default, again as members join).
+const groupJoinGrace = 30 * time.Second
+
+// quietFor is how long the topic has been quiet for this consumer; in group mode the clock only
+// runs once the group has assigned partitions, so joining never counts as quiet.
+func (c *consumer) quietFor() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.opts.Group != "" && !c.assignedOnce {
+		return 0
+	}
+	return time.Since(c.last)
+}
+
+// neverAssigned says whether a group member has waited past the grace for any assignment.
+func (c *consumer) neverAssigned() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.opts.Group != "" && !c.assignedOnce && time.Since(c.began) >= groupJoinGrace+c.opts.Quiet
+}
+
 // stopped decides, after a poll, whether the context or an idle UntilEnd ends the run.
 func (c *consumer) stopped(ctx context.Context, fetches kgo.Fetches) (bool, error) {
 	switch {
@@ -232,8 +274,11 @@ func (c *consumer) stopped(ctx context.Context, fetches kgo.Fetches) (bool, erro
 	case ctx.Err() != nil:
 		c.res.Stopped = "interrupted"
 		return true, ctx.Err()
-	case c.opts.Quiet > 0 && time.Since(c.last) >= c.opts.Quiet:
+	case c.opts.Quiet > 0 && c.quietFor() >= c.opts.Quiet:
 		c.res.Stopped = "nothing arrived for " + c.opts.Quiet.String() + " (quiet)"
+		return true, nil
+	case c.opts.Quiet > 0 && c.neverAssigned():
+		c.res.Stopped = fmt.Sprintf("the group assigned no partition within %s", groupJoinGrace+c.opts.Quiet)
 		return true, nil
 	case fetches.NumRecords() == 0 && c.opts.UntilEnd && !fetches.IsClientClosed():
 		c.res.Stopped = "nothing arrived for " + c.opts.Idle.String()

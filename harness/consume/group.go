@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -38,6 +39,7 @@ func (c *consumer) assigned(ctx context.Context, cl *kgo.Client, m map[string][]
 	committed, err := kadm.NewClient(cl).FetchOffsets(ctx, c.opts.Group)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.last, c.assignedOnce = time.Now(), true
 	for _, p := range sorted(m[c.opts.Topic]) {
 		c.owned[p] = true
 		next := int64(-1)
