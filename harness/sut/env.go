@@ -1,0 +1,124 @@
+package sut
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/voice-agentstate/conformance/harness/drive"
+)
+
+// The environment variables FromEnv reads.
+const (
+	EnvSUT     = "AGENTSTATE_SUT"         // reference (default), http or exec
+	EnvURL     = "AGENTSTATE_SUT_URL"     // the HTTP adapter's base URL
+	EnvCommand = "AGENTSTATE_SUT_COMMAND" // the exec adapter's command line
+	EnvTimeout = "AGENTSTATE_SUT_TIMEOUT" // each stimulus's timeout on an adapter, e.g. 30s
+	EnvFault   = "AGENTSTATE_FAULT"       // a fault of the reference producer
+)
+
+// FromEnv returns the Driver the environment selects: the reference producer, publishing through
+// pub, with opts and the fault of AGENTSTATE_FAULT; or an HTTP or exec adapter. A setting that
+// does not fit the selection is a *drive.UsageError rather than ignored: a URL or command given
+// while the reference producer is selected would otherwise certify the reference instead of the
+// team's service, and a fault asked of an adapter would never be injected.
+func FromEnv(getenv func(string) string, pub Publisher, opts ...Opt) (drive.Driver, error) {
+	s := settings{sut: getenv(EnvSUT), url: getenv(EnvURL), command: getenv(EnvCommand), timeout: getenv(EnvTimeout), fault: getenv(EnvFault)}
+	d, err := s.driver(pub, opts)
+	if err != nil {
+		return nil, fmt.Errorf("select system under test: %w", err)
+	}
+	return d, nil
+}
+
+type settings struct{ sut, url, command, timeout, fault string }
+
+func (s settings) driver(pub Publisher, opts []Opt) (drive.Driver, error) {
+	switch s.sut {
+	case "", "reference":
+		return s.reference(pub, opts)
+	case "http":
+		if err := s.adapterOnly(EnvCommand, s.command); err != nil {
+			return nil, err
+		}
+		return s.adapter(s.http, EnvURL, s.url)
+	case "exec":
+		if err := s.adapterOnly(EnvURL, s.url); err != nil {
+			return nil, err
+		}
+		return s.adapter(s.exec, EnvCommand, s.command)
+	}
+	return nil, &drive.UsageError{Setting: EnvSUT, Found: s.sut, Expected: "reference, http or exec"}
+}
+
+func (s settings) reference(pub Publisher, opts []Opt) (drive.Driver, error) {
+	for _, v := range [][2]string{{EnvURL, s.url}, {EnvCommand, s.command}, {EnvTimeout, s.timeout}} {
+		if v[1] != "" {
+			return nil, &drive.UsageError{Setting: v[0], Found: v[1], Expected: "it unset with " + EnvSUT + "=reference (the default), or " + EnvSUT + "=http or exec to drive your adapter"}
+		}
+	}
+	if s.fault != "" {
+		if _, err := ParseFault(s.fault); err != nil {
+			return nil, renamed(err, EnvFault)
+		}
+	}
+	p, err := New(pub, append(opts, WithFault(s.fault))...)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// renamed names the environment variable in a usage error about its value.
+func renamed(err error, setting string) error {
+	var u *drive.UsageError
+	if errors.As(err, &u) {
+		u.Setting = setting
+	}
+	return err
+}
+
+// adapterOnly refuses what only the reference producer or the other adapter takes.
+func (s settings) adapterOnly(other, value string) error {
+	if s.fault != "" {
+		return &drive.UsageError{Setting: EnvFault, Found: s.fault, Expected: "it unset: faults are injected only into " + EnvSUT + "=reference"}
+	}
+	if value != "" {
+		return &drive.UsageError{Setting: other, Found: value, Expected: "it unset with " + EnvSUT + "=" + s.sut}
+	}
+	return nil
+}
+
+func (s settings) adapter(build func([]drive.Opt) (drive.Driver, error), name, value string) (drive.Driver, error) {
+	if value == "" {
+		return nil, &drive.UsageError{Setting: name, Expected: "it set with " + EnvSUT + "=" + s.sut}
+	}
+	var opts []drive.Opt
+	if s.timeout != "" {
+		d, err := time.ParseDuration(s.timeout)
+		if err != nil || d <= 0 {
+			return nil, &drive.UsageError{Setting: EnvTimeout, Found: s.timeout, Expected: "a positive duration, e.g. 30s"}
+		}
+		opts = append(opts, drive.WithTimeout(d))
+	}
+	return build(opts)
+}
+
+func (s settings) http(opts []drive.Opt) (drive.Driver, error) {
+	a, err := drive.NewHTTP(s.url, opts...)
+	if err != nil {
+		return nil, renamed(err, EnvURL)
+	}
+	return a, nil
+}
+
+func (s settings) exec(opts []drive.Opt) (drive.Driver, error) {
+	argv, err := drive.ParseCommand(s.command)
+	if err == nil {
+		var a *drive.Adapter
+		if a, err = drive.NewExec(argv, opts...); err == nil {
+			return a, nil
+		}
+	}
+	return nil, renamed(err, EnvCommand)
+}

@@ -1,0 +1,108 @@
+package sut_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/sut"
+)
+
+func TestFromEnv(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		want    string // the driver's type, or "" for a usage error
+		setting string // the setting the usage error names
+		says    string // a part of the error's text
+	}{
+		{"nothing set is the reference", nil, "*sut.Producer", "", ""},
+		{"reference with a fault", map[string]string{"AGENTSTATE_SUT": "reference", "AGENTSTATE_FAULT": "silent"}, "*sut.Producer", "", ""},
+		{"an unknown fault", map[string]string{"AGENTSTATE_FAULT": "slient"}, "", "AGENTSTATE_FAULT", "one of muteoff-without-referenceid,"},
+		{"a URL with the reference", map[string]string{"AGENTSTATE_SUT_URL": "http://x"}, "", "AGENTSTATE_SUT_URL", "AGENTSTATE_SUT=http or exec"},
+		{"a command with the reference", map[string]string{"AGENTSTATE_SUT_COMMAND": "./a.sh"}, "", "AGENTSTATE_SUT_COMMAND", "unset"},
+		{"a timeout with the reference", map[string]string{"AGENTSTATE_SUT_TIMEOUT": "5s"}, "", "AGENTSTATE_SUT_TIMEOUT", "unset"},
+		{"http", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://127.0.0.1:1", "AGENTSTATE_SUT_TIMEOUT": "5s"}, "*drive.Adapter", "", ""},
+		{"http without a URL", map[string]string{"AGENTSTATE_SUT": "http"}, "", "AGENTSTATE_SUT_URL", "is not set"},
+		{"http with a bad URL", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "127.0.0.1:8080"}, "", "AGENTSTATE_SUT_URL", "http:// or https://"},
+		{"http with a fault", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_FAULT": "silent"}, "", "AGENTSTATE_FAULT", "only into"},
+		{"http with a command", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_SUT_COMMAND": "a"}, "", "AGENTSTATE_SUT_COMMAND", "unset"},
+		{"http with a bad timeout", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_SUT_TIMEOUT": "soon"}, "", "AGENTSTATE_SUT_TIMEOUT", "positive duration"},
+		{"exec", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": `./adapter.sh --env "staging 2"`}, "*drive.Adapter", "", ""},
+		{"exec without a command", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "  "}, "", "AGENTSTATE_SUT_COMMAND", "a command line"},
+		{"exec with an open quote", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": `./a.sh "x`}, "", "AGENTSTATE_SUT_COMMAND", "balanced quotes"},
+		{"exec with a URL", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "a", "AGENTSTATE_SUT_URL": "http://x"}, "", "AGENTSTATE_SUT_URL", "unset"},
+		{"an unknown kind", map[string]string{"AGENTSTATE_SUT": "kafka"}, "", "AGENTSTATE_SUT", "expected reference, http or exec"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := sut.FromEnv(func(k string) string { return c.env[k] }, &sut.Memory{})
+			if c.want != "" {
+				if err != nil || fmt.Sprintf("%T", d) != c.want {
+					t.Fatalf("got %T, %v; want a %s", d, err, c.want)
+				}
+				return
+			}
+			var usage *drive.UsageError
+			if !errors.As(err, &usage) || usage.Setting != c.setting || !strings.Contains(err.Error(), c.says) || d != nil {
+				t.Fatalf("got %v (%T), want a usage error about %s saying %q", err, d, c.setting, c.says)
+			}
+		})
+	}
+}
+
+func TestFromEnvInjectsTheFault(t *testing.T) {
+	mem := &sut.Memory{}
+	d, err := sut.FromEnv(func(k string) string { return map[string]string{"AGENTSTATE_FAULT": "silent"}[k] }, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.DNDOn(t.Context(), drive.Request{Tenant: "t1", DN: "5001", ReferenceID: 1}); err != nil || len(mem.Messages()) != 0 {
+		t.Fatalf("the silent reference answered %v and published %d messages", err, len(mem.Messages()))
+	}
+}
+
+func TestFromEnvNeedsAPublisherForTheReference(t *testing.T) {
+	if _, err := sut.FromEnv(func(string) string { return "" }, nil); err == nil {
+		t.Fatal("the reference was built without a publisher")
+	}
+}
+
+// TestConcurrentRequestsKeepOrderPerDN drives many DNs at once: each DN's events come out in the
+// order of its requests, and nothing is lost.
+func TestConcurrentRequestsKeepOrderPerDN(t *testing.T) {
+	p, mem := newProducer(t)
+	var refs drive.RefIDs
+	const dns, rounds = 16, 50
+	var wg sync.WaitGroup
+	for i := range dns {
+		wg.Go(func() {
+			dn := fmt.Sprint(5000 + i)
+			for range rounds {
+				r := drive.Request{Tenant: "t1", DN: dn, ReferenceID: refs.Next()}
+				if err := p.DNDOn(t.Context(), r); err != nil {
+					t.Error(err)
+				}
+				r.ReferenceID = refs.Next()
+				if err := p.DNDOff(t.Context(), r); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	last := map[string]string{}
+	evs := decodeAll(t, mem.Messages())
+	for _, e := range evs {
+		if last[e.str("ThisDN")] == e.id() {
+			t.Fatalf("two %s in a row on DN %s", e.id(), e.str("ThisDN"))
+		}
+		last[e.str("ThisDN")] = e.id()
+	}
+	if len(evs) != dns*rounds*2 {
+		t.Fatalf("%d messages, want %d", len(evs), dns*rounds*2)
+	}
+}
