@@ -6,10 +6,17 @@ BENCH_COUNT ?= 5
 
 .PHONY: conformance test vet bench build asyncapi
 
-# The main job. Until the broker and the reference producer land, it re-checks the shipped
-# capture of a lawful day of traffic (kcat -J envelopes over three partitions).
+# The main job: the Ginkgo conformance suite against the embedded broker and the reference
+# producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
+# reference producer (the run must then fail); LABELS=<filter> selects specs. Reports (JUnit,
+# JSON, summary, the captured stream) go to AGENTSTATE_REPORT_DIR (default reports/conformance).
+FAULT  ?=
+LABELS ?=
+GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 conformance:
-	$(AGENTSTATE) verify --initial-state clean --report-json $(REPORT_DIR)/conformance.json fixtures/streams/valid-day.kcat.jsonl
+	@AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	status=$$?; dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; \
+	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; fi; exit $$status
 
 test:
 	$(GO) test -count=1 ./...

@@ -1,0 +1,66 @@
+// Package suite gives the Ginkgo conformance specs their world: a broker, the system under test
+// behind a Driver, a collector consuming the topic, unique agents and DNs per run, and steps that
+// drive one stimulus and say exactly what it produced, what is missing and what is extra.
+package suite
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+)
+
+// Config is what a suite run needs, read from AGENTSTATE_* variables by ConfigFromEnv.
+type Config struct {
+	Broker    broker.Config
+	Timeout   time.Duration // AGENTSTATE_TIMEOUT: how long a stimulus's events may take (default 10s)
+	Settle    time.Duration // AGENTSTATE_SETTLE: how long to watch for extra events after the expected ones (default 0 for the reference producer, which publishes before it answers; 1s for an adapter)
+	ReportDir string        // AGENTSTATE_REPORT_DIR: where reports go (default reports/conformance under the repository)
+	Tenant    string        // AGENTSTATE_TENANT: the tenant of every request (default t1)
+	Prefix    string        // AGENTSTATE_ID_PREFIX: agents and DNs are Prefix+n (default: digits unique to the run)
+	SUT       string        // AGENTSTATE_SUT, for the report: reference, http or exec
+	Fault     string        // AGENTSTATE_FAULT, for the report
+}
+
+// ConfigFromEnv reads the configuration. The broker defaults to the embedded one, which the
+// suite creates the topic on.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	bc, err := broker.FromEnv(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if bc.Provider == broker.Embedded || bc.Provider == broker.Container {
+		bc.AllowCreate = true
+	}
+	c := Config{Broker: bc, Timeout: 10 * time.Second, Settle: time.Second, Tenant: "t1",
+		ReportDir: getenv("AGENTSTATE_REPORT_DIR"), Prefix: getenv("AGENTSTATE_ID_PREFIX"),
+		SUT: orDefault(getenv("AGENTSTATE_SUT"), "reference"), Fault: getenv("AGENTSTATE_FAULT")}
+	if c.SUT == "reference" {
+		c.Settle = 0
+	}
+	if v := getenv("AGENTSTATE_TENANT"); v != "" {
+		c.Tenant = v
+	}
+	if strings.Contains(c.Tenant, ":") {
+		return c, fmt.Errorf("AGENTSTATE_TENANT=%q: a tenant must not hold ':', which separates the key's parts", c.Tenant)
+	}
+	for name, d := range map[string]*time.Duration{"AGENTSTATE_TIMEOUT": &c.Timeout, "AGENTSTATE_SETTLE": &c.Settle} {
+		if v := getenv(name); v != "" {
+			if *d, err = time.ParseDuration(v); err != nil || *d < 0 || (*d == 0 && name == "AGENTSTATE_TIMEOUT") {
+				return c, fmt.Errorf("%s=%q: expected a positive duration such as 10s", name, v)
+			}
+		}
+	}
+	if c.Prefix == "" {
+		c.Prefix = fmt.Sprintf("%d", time.Now().UnixNano()%1_000_000)
+	}
+	return c, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

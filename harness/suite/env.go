@@ -1,0 +1,111 @@
+package suite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/check"
+	"github.com/voice-agentstate/conformance/harness/collect"
+	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/report"
+	"github.com/voice-agentstate/conformance/harness/sut"
+	"github.com/voice-agentstate/conformance/harness/verify"
+)
+
+// Env is one suite run's world.
+type Env struct {
+	Cfg       Config
+	Broker    broker.Broker
+	Driver    drive.Driver
+	Refs      *drive.RefIDs
+	Collector *collect.Collector
+
+	pub     *broker.Publisher
+	capture *os.File
+	ids     atomic.Int64
+}
+
+// Start starts the broker, the collector (from the topic's current end) and the system under
+// test the environment selects. On error it returns what it started, for Stop.
+func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, error) {
+	e := &Env{Cfg: cfg, Refs: &drive.RefIDs{}}
+	var err error
+	if e.Broker, err = broker.Start(ctx, cfg.Broker); err != nil {
+		return e, fmt.Errorf("start broker: %w", err)
+	}
+	if e.capture, err = openCapture(cfg.ReportDir); err != nil {
+		return e, err
+	}
+	var w io.Writer
+	if e.capture != nil {
+		w = e.capture
+	}
+	if e.Collector, err = collect.Start(ctx, e.Broker, collect.Options{Verify: verify.Options{Initial: check.Clean}, Capture: w}); err != nil {
+		return e, fmt.Errorf("start collector: %w", err)
+	}
+	if e.pub, err = broker.NewPublisher(e.Broker); err != nil {
+		return e, err
+	}
+	if e.Driver, err = sut.FromEnv(getenv, e.pub); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+func openCapture(dir string) (*os.File, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create report directory: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "capture.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("open capture: %w", err)
+	}
+	return f, nil
+}
+
+// NewAgent returns an agent id not used before in this run.
+func (e *Env) NewAgent() string { return fmt.Sprintf("%s%03d", e.Cfg.Prefix, e.ids.Add(1)) }
+
+// NewDN returns a DN not used before in this run.
+func (e *Env) NewDN() string { return fmt.Sprintf("%s%03d", e.Cfg.Prefix, e.ids.Add(1)) }
+
+// Request returns the common part of a request on a DN, with a fresh ReferenceID.
+func (e *Env) Request(dn string) drive.Request {
+	return drive.Request{Tenant: e.Cfg.Tenant, DN: dn, ReferenceID: e.Refs.Next()}
+}
+
+// Key is the Kafka key of an agent's events.
+func (e *Env) Key(agent string) string { return e.Cfg.Tenant + ":" + agent }
+
+// Stop drains and stops the collector and returns the report of the whole stream, judged from a
+// clean initial state (the run began at the topic's end, with agents and DNs of its own), then
+// stops what Start started. It is nil-safe.
+func (e *Env) Stop(ctx context.Context) (*report.Report, error) {
+	if e == nil {
+		return nil, nil
+	}
+	var rep *report.Report
+	var errs []error
+	if e.Collector != nil {
+		var err error
+		rep, err = e.Collector.Stop(ctx)
+		errs = append(errs, err)
+	}
+	e.pub.Close()
+	if e.capture != nil {
+		errs = append(errs, e.capture.Close())
+	}
+	if e.Broker != nil {
+		errs = append(errs, e.Broker.Close())
+	}
+	return rep, errors.Join(errs...)
+}

@@ -1,0 +1,100 @@
+package suite
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Scenario is a data-driven case: steps and the events each must produce, in a JSON file under
+// fixtures/scenarios/ (the format is documented in fixtures/scenarios/README.md).
+type Scenario struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Labels      []string   `json:"labels"`
+	Steps       []Stimulus `json:"steps"`
+	File        string     `json:"-"`
+}
+
+// LoadScenarios reads every *.json file of dir, sorted by name. Unknown fields are an error, so
+// that a typo in a scenario is not silently ignored.
+func LoadScenarios(dir string) ([]Scenario, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var out []Scenario
+	for _, f := range files {
+		s, err := LoadScenario(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("load scenarios: no *.json file in %s", dir)
+	}
+	return out, nil
+}
+
+// LoadScenario reads one scenario file and checks it can be run.
+func LoadScenario(path string) (Scenario, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Scenario{}, fmt.Errorf("load scenario: %w", err)
+	}
+	var s Scenario
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return s, fmt.Errorf("load scenario %s: %w", path, err)
+	}
+	s.File = path
+	if s.Name == "" || len(s.Steps) == 0 {
+		return s, fmt.Errorf("load scenario %s: it needs a name and at least one step", path)
+	}
+	for i, st := range s.Steps {
+		if err := st.check(); err != nil {
+			return s, fmt.Errorf("load scenario %s: step %d: %w", path, i+1, err)
+		}
+	}
+	return s, nil
+}
+
+func (s Stimulus) check() error {
+	if s.DN == "" {
+		return fmt.Errorf("do %q: no dn", s.Do)
+	}
+	if _, ok := refusals[s.Refused]; s.Refused != "" && !ok {
+		return fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
+	}
+	if s.Refused != "" && len(s.Expect) > 0 {
+		return fmt.Errorf("do %q: a refused stimulus produces nothing, yet expect lists %v", s.Do, s.Expect)
+	}
+	return known(s.Do)
+}
+
+// Run plays the scenario's steps in order with a fresh cast, and stops at the first step that did
+// not do exactly what it should: later steps depend on it. It returns the outcomes of the steps
+// played.
+func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
+	cast := e.NewCast()
+	var out []Outcome
+	for i, st := range s.Steps {
+		step, err := cast.Step(st)
+		if err != nil {
+			return out, fmt.Errorf("%s step %d: %w", s.File, i+1, err)
+		}
+		o := e.Run(ctx, step)
+		out = append(out, o)
+		if !o.OK() {
+			break
+		}
+	}
+	return out, nil
+}

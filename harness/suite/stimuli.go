@@ -1,0 +1,217 @@
+package suite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/voice-agentstate/conformance/harness/drive"
+)
+
+// Stimulus is one stimulus in the words of a scenario file: what to do, to whom, and which events
+// it must produce. Names (Agent, DN, Call) are a scenario's own; a Cast maps them to the run's
+// fresh agents, DNs and calls.
+type Stimulus struct {
+	Do       drive.Stimulus    `json:"do"`
+	Agent    string            `json:"agent,omitempty"`
+	DN       string            `json:"dn"`
+	Queue    string            `json:"queue,omitempty"`
+	WorkMode drive.WorkMode    `json:"workmode,omitempty"`
+	Reasons  map[string]string `json:"reasons,omitempty"`
+	Target   string            `json:"target,omitempty"` // set-forward: a DN name of the scenario, or a literal number
+	Mode     drive.ForwardMode `json:"mode,omitempty"`
+	Call     string            `json:"call,omitempty"` // off-hook names the call it starts; mute and on-hook name it
+	Role     drive.Role        `json:"role,omitempty"`
+	// Expect lists the event ids the stimulus must produce on its DN; a trailing "?" marks one that
+	// may or may not come (such as the consequences of an outage).
+	Expect []string `json:"expect"`
+	// Refused names the refusal the stimulus must meet: out-of-service, not-logged-in,
+	// invalid-state, invalid-connid or invalid-request. It then produces nothing.
+	Refused string `json:"refused,omitempty"`
+}
+
+// Cast maps a scenario's names to the run's agents, DNs and calls. Names are created on first use.
+type Cast struct {
+	env    *Env
+	agents map[string]string
+	dns    map[string]string
+	calls  map[string]string
+}
+
+// NewCast returns an empty cast for one scenario or spec.
+func (e *Env) NewCast() *Cast {
+	return &Cast{env: e, agents: map[string]string{}, dns: map[string]string{}, calls: map[string]string{}}
+}
+
+// Agent returns the run's agent for a name.
+func (c *Cast) Agent(name string) string { return c.get(c.agents, name, c.env.NewAgent) }
+
+// DN returns the run's DN for a name.
+func (c *Cast) DN(name string) string { return c.get(c.dns, name, c.env.NewDN) }
+
+func (c *Cast) get(m map[string]string, name string, fresh func() string) string {
+	if name == "" {
+		return ""
+	}
+	if v, ok := m[name]; ok {
+		return v
+	}
+	m[name] = fresh()
+	return m[name]
+}
+
+var refusals = map[string]error{
+	"out-of-service": drive.ErrOutOfService, "not-logged-in": drive.ErrNotLoggedIn, "invalid-state": drive.ErrInvalidState,
+	"invalid-connid": drive.ErrInvalidConnID, "invalid-request": drive.ErrInvalidRequest,
+}
+
+// requestEvents are caused by a client request, so they echo its ReferenceID. Hook and service
+// stimuli are physical: their events carry none.
+var physical = map[drive.Stimulus]bool{
+	drive.StimulusOffHook: true, drive.StimulusOnHook: true, drive.StimulusOutOfService: true, drive.StimulusBackInService: true,
+}
+
+// Step turns a stimulus into a step of this cast, with what each expected event must carry: the
+// DN; the ReferenceID for events a request caused; for agent events the AgentID and the key
+// {tenant}:{agent}; for every event the key's tenant; and the stimulus's own attributes.
+func (c *Cast) Step(s Stimulus) (Step, error) {
+	do, err := c.action(s)
+	if err != nil {
+		return Step{}, err
+	}
+	req := c.env.Request(c.DN(s.DN))
+	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) }}
+	if s.Refused != "" {
+		if st.Refusal = refusals[s.Refused]; st.Refusal == nil {
+			return st, fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
+		}
+	}
+	for _, id := range s.Expect {
+		st.Want = append(st.Want, c.want(s, req, id))
+	}
+	return st, nil
+}
+
+func (c *Cast) describe(s Stimulus, req drive.Request) string {
+	parts := []string{string(s.Do)}
+	if s.Agent != "" {
+		parts = append(parts, "of agent "+c.Agent(s.Agent))
+	}
+	parts = append(parts, "on DN "+req.DN)
+	if s.Call != "" && s.Do != drive.StimulusOffHook {
+		parts = append(parts, "call "+c.calls[s.Call])
+	}
+	return fmt.Sprintf("%s (ReferenceID %d)", strings.Join(parts, " "), req.ReferenceID)
+}
+
+func (c *Cast) want(s Stimulus, req drive.Request, id string) Want {
+	w := Want{ID: strings.TrimSuffix(id, "?"), Optional: strings.HasSuffix(id, "?"), Tenant: c.env.Cfg.Tenant,
+		Attrs: map[string]any{"ThisDN": req.DN}}
+	if !physical[s.Do] && !w.Optional {
+		w.Attrs["ReferenceID"] = req.ReferenceID
+	}
+	if strings.HasPrefix(w.ID, "EventAgent") && s.Agent != "" {
+		w.Attrs["AgentID"] = c.Agent(s.Agent)
+		w.Key = c.env.Key(c.Agent(s.Agent))
+	}
+	c.ownAttributes(s, &w)
+	return w
+}
+
+// ownAttributes adds what the stimulus itself names to the event it directly causes.
+func (c *Cast) ownAttributes(s Stimulus, w *Want) {
+	if w.Optional {
+		return
+	}
+	switch {
+	case w.ID == "EventAgentReady" || w.ID == "EventAgentNotReady":
+		if s.WorkMode != "" {
+			w.Attrs["AgentWorkMode"] = string(s.WorkMode)
+		}
+	case w.ID == "EventAgentLogin" && s.Queue != "":
+		w.Attrs["ThisQueue"] = s.Queue
+	case w.ID == "EventForwardSet":
+		w.Attrs["OtherDN"], w.Attrs["InfoStatus"] = c.target(s.Target), string(s.Mode)
+	case w.ID == "EventMuteOn" || w.ID == "EventMuteOff":
+		w.Attrs["ConnID"], w.Attrs["ThisDNRole"] = c.calls[s.Call], string(s.Role)
+	}
+}
+
+func (c *Cast) target(name string) string {
+	if v, ok := c.dns[name]; ok {
+		return v
+	}
+	return name
+}
+
+// known says whether a stimulus is one the Driver performs.
+func known(do drive.Stimulus) error {
+	if slices.Contains(drive.Stimuli(), do) {
+		return nil
+	}
+	return fmt.Errorf("do %q: expected one of %v", do, drive.Stimuli())
+}
+
+// action returns the Driver call a stimulus makes.
+func (c *Cast) action(s Stimulus) (func(context.Context, drive.Request) error, error) {
+	d, agent := c.env.Driver, c.Agent(s.Agent)
+	switch s.Do {
+	case drive.StimulusLogin:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.Login(ctx, drive.Login{Request: r, Agent: agent, Queue: s.Queue, WorkMode: s.WorkMode})
+		}, nil
+	case drive.StimulusLogout:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.Logout(ctx, drive.Logout{Request: r, Agent: agent})
+		}, nil
+	case drive.StimulusReady:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.Ready(ctx, drive.Ready{Request: r, Agent: agent, WorkMode: s.WorkMode})
+		}, nil
+	case drive.StimulusNotReady:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.NotReady(ctx, drive.NotReady{Request: r, Agent: agent, WorkMode: s.WorkMode, Reasons: s.Reasons})
+		}, nil
+	case drive.StimulusDNDOn:
+		return d.DNDOn, nil
+	case drive.StimulusDNDOff:
+		return d.DNDOff, nil
+	case drive.StimulusSetForward:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.SetForward(ctx, drive.Forward{Request: r, Target: c.target(s.Target), Mode: s.Mode})
+		}, nil
+	case drive.StimulusCancelForward:
+		return d.CancelForward, nil
+	}
+	return c.callAction(s)
+}
+
+func (c *Cast) callAction(s Stimulus) (func(context.Context, drive.Request) error, error) {
+	d := c.env.Driver
+	switch s.Do {
+	case drive.StimulusOffHook:
+		return func(ctx context.Context, r drive.Request) error {
+			conn, err := d.OffHook(ctx, r)
+			if s.Call != "" {
+				c.calls[s.Call] = conn
+			}
+			return err
+		}, nil
+	case drive.StimulusOnHook:
+		return d.OnHook, nil
+	case drive.StimulusMuteOn:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.MuteOn(ctx, drive.Mute{Request: r, ConnID: c.calls[s.Call], Role: s.Role})
+		}, nil
+	case drive.StimulusMuteOff:
+		return func(ctx context.Context, r drive.Request) error {
+			return d.MuteOff(ctx, drive.Mute{Request: r, ConnID: c.calls[s.Call], Role: s.Role})
+		}, nil
+	case drive.StimulusOutOfService:
+		return d.OutOfService, nil
+	case drive.StimulusBackInService:
+		return d.BackInService, nil
+	}
+	return nil, fmt.Errorf("do %q: expected one of %v", s.Do, drive.Stimuli())
+}
