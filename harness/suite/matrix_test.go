@@ -47,16 +47,7 @@ type run struct {
 // with the specs each fault failed, is written to reports/detection-matrix.md. It also checks
 // that each run's JUnit report is well formed and agrees with the exit code.
 func TestDetectionMatrix(t *testing.T) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "specs.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, "./specs")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the suite: %v\n%s", err, out)
-	}
+	root, bin := buildSuite(t)
 	faults := []string{""}
 	for _, f := range sut.Faults() {
 		faults = append(faults, f.Name)
@@ -85,11 +76,28 @@ func TestDetectionMatrix(t *testing.T) {
 	writeMatrix(t, filepath.Join(root, "reports", "detection-matrix.md"), runs)
 }
 
-func runSuite(t *testing.T, bin, root, fault string) run {
+// buildSuite compiles the conformance suite once, as a producer team would ship it (go test -c),
+// and returns the repository root and the binary.
+func buildSuite(t *testing.T) (root, bin string) {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin = filepath.Join(t.TempDir(), "specs.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "./specs")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the suite: %v\n%s", err, out)
+	}
+	return root, bin
+}
+
+func runSuite(t *testing.T, bin, root, fault string, env ...string) run {
 	dir := filepath.Join(t.TempDir(), "fault-"+fault)
 	cmd := exec.Command(bin, "-test.run", "^TestSpecs$", "-ginkgo.no-color")
 	cmd.Dir = filepath.Join(root, "specs")
-	cmd.Env = append(os.Environ(), "AGENTSTATE_FAULT="+fault, "AGENTSTATE_TIMEOUT=1s", "AGENTSTATE_REPORT_DIR="+dir)
+	cmd.Env = append(append(os.Environ(), "AGENTSTATE_FAULT="+fault, "AGENTSTATE_TIMEOUT=1s", "AGENTSTATE_REPORT_DIR="+dir), env...)
 	out, err := cmd.CombinedOutput()
 	r := run{fault: fault}
 	var exit *exec.ExitError
