@@ -50,8 +50,9 @@ kafka-up:
 kafka-down:
 	$(KAFKA_SH) down
 
-# Starts the broker, runs the real-Kafka tests against it in external mode, and stops it, also
-# when they fail; exits with the tests' status. Without Java or Maven it skips, saying so, except
+# Starts the broker, runs the real-Kafka tests and the conformance suite against it in external
+# mode (and the suite with faults, which must fail), and stops it, also when they fail; exits with
+# the tests' status (harness/scripts/test-kafka.sh). Without Java or Maven it skips, saying so, except
 # in CI (CI=true), where that fails.
 test-kafka:
-	$(KAFKA_SH) test $(GO) test -count=1 -timeout 10m -v -run '^TestRealKafka' ./harness/cmd/agentstate/
+	$(KAFKA_SH) test bash harness/scripts/test-kafka.sh
