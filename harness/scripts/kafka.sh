@@ -22,7 +22,8 @@
 #                                 the tests read through AGENTSTATE_REAL_KAFKA
 #
 # Settings: KAFKA_VERSION (default below), KAFKA_PORT (first of four consecutive ports tried,
-# default 39092), KAFKA_START_TIMEOUT (s, default 120), KAFKA_STOP_TIMEOUT (s, default 30),
+# default 19092: below Linux's ephemeral range, 32768-60999, so that no outgoing connection of a
+# concurrent test can hold one of them), KAFKA_START_TIMEOUT (s, default 120), KAFKA_STOP_TIMEOUT (s, default 30),
 # KAFKA_HEAP (default 1g), JAVA_HOME.
 set -euo pipefail
 
@@ -118,7 +119,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # pick_ports sets PORTS to four consecutive free loopback ports, trying blocks from KAFKA_PORT.
 pick_ports() {
-  local base=${KAFKA_PORT:-39092} try p busy
+  local base=${KAFKA_PORT:-19092} try p busy
   for ((try = 0; try < 20; try++)); do
     busy=0
     for ((p = base; p < base + 4; p++)); do
@@ -133,7 +134,7 @@ pick_ports() {
     fi
     base=$((base + 10))
   done
-  die "no four free consecutive loopback ports from ${KAFKA_PORT:-39092} on; set KAFKA_PORT to a free range"
+  die "no four free consecutive loopback ports from ${KAFKA_PORT:-19092} on; set KAFKA_PORT to a free range"
 }
 
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
