@@ -56,3 +56,20 @@ kafka-down:
 # in CI (CI=true), where that fails.
 test-kafka:
 	$(KAFKA_SH) test bash harness/scripts/test-kafka.sh
+
+# Fuzzing (issue 9): every fuzz target, one after another, for FUZZTIME each (default 30s). Their
+# seed corpora and the regressions kept under testdata/fuzz/ already run as tests in make test.
+# A fuzz target missing from FUZZ_TARGETS fails the run, so none is forgotten. See FUZZING.md.
+FUZZTIME ?= 30s
+FUZZ_TARGETS = harness/record:FuzzReader harness/contract:FuzzValidate harness/check:FuzzStep \
+	harness/suite:FuzzLoadScenario harness/drive:FuzzHTTPAnswer harness/verify:FuzzRun
+
+.PHONY: fuzz
+fuzz:
+	@found=$$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' harness | sed 's/^func //' | sort); \
+	listed=$$(for t in $(FUZZ_TARGETS); do echo $${t##*:}; done | sort); \
+	if [ "$$found" != "$$listed" ]; then echo "make fuzz: FUZZ_TARGETS lists" $$listed "but the tree has" $$found; exit 1; fi
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done

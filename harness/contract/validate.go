@@ -144,6 +144,12 @@ func unreadableNumbers(v any, ptr string) []finding.Finding {
 }
 
 func decode(raw []byte) (map[string]any, *finding.Finding) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, &finding.Finding{
+			Rule: RuleDecode, Severity: finding.Violation, Expected: "one JSON object", Found: "an empty message",
+			Message: "message is empty (a value of zero bytes, which is not a tombstone); each record must hold exactly one JSON object",
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any

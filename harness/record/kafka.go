@@ -30,7 +30,8 @@ type Header struct {
 }
 
 // FromKafka turns a consumed record into a Record to judge, with its Kafka coordinates as its
-// Place. A record without a value is a tombstone problem.
+// Place. A record without a value is a tombstone problem, and one whose value is longer than
+// MaxLine a too-long problem, as its line in a capture would be.
 func FromKafka(e Envelope) Record {
 	place := finding.Place{Partition: e.Partition, Offset: e.Offset, HasOffset: true}
 	if e.Key != nil {
@@ -38,6 +39,9 @@ func FromKafka(e Envelope) Record {
 	}
 	if e.Value == nil {
 		return problem(place, RuleTombstone, "record has no value (a tombstone); every record on voice-agentstate must carry an event")
+	}
+	if len(e.Value) > MaxLine {
+		return problem(place, RuleTooLong, fmt.Sprintf("record value is longer than %d bytes; an event is a few hundred bytes: check what the producer publishes", MaxLine))
 	}
 	if !utf8.Valid(e.Value) {
 		return problem(place, RuleUTF8, "record value is not valid UTF-8; JSON text must be UTF-8: check the producer's encoding")

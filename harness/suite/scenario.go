@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,6 +55,9 @@ func LoadScenario(path string) (Scenario, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return s, fmt.Errorf("load scenario %s: %w", path, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return s, fmt.Errorf("load scenario %s: data after the scenario's JSON object at byte %d; a file holds one scenario", path, dec.InputOffset())
 	}
 	s.File = path
 	if s.Name == "" || len(s.Steps) == 0 {

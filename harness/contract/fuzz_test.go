@@ -1,0 +1,109 @@
+package contract_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/finding"
+)
+
+// FuzzValidate feeds arbitrary bytes to Validate: it must never panic, must decode exactly the
+// inputs that are one JSON object, must word every finding, must judge within a bounded time and
+// memory, and a message it passes must pass again once its decoded form is re-marshalled.
+func FuzzValidate(f *testing.F) {
+	for _, fx := range loadEventFixtures(f) {
+		f.Add([]byte(fx.Minimal))
+		f.Add([]byte(fx.Full))
+		for _, inv := range fx.Invalid {
+			f.Add([]byte(inv.Message))
+		}
+	}
+	lines, _ := filepath.Glob("../../fixtures/streams/*.jsonl")
+	for _, file := range lines {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			if len(line) > 0 && len(line) <= 4<<10 {
+				f.Add(line)
+			}
+		}
+	}
+	for _, s := range []string{
+		``, `null`, `[]`, `"x"`, `{}`, `{"id":7}`, `{"id":"EventQueueLogout"}`, `{} {}`,
+		`{"id":"EventDNDOn","ThisDN":"1","time":{"seconds":1e999999,"useconds":0}}`,
+		`{"id":"EventDNDOn","ThisDN":"1","Server":` + strings.Repeat("9", 400) + `}`,
+		`{"id":"EventDNDOn","ThisDN":"1","id":"EventDNDOff"}`,
+		`{"id":"EventDNDOn","ThisDN":"1","__proto__":{"x":1},"constructor":"y"}`,
+		"{\"id\":\"EventDNDOn\",\"ThisDN\":\"1\x00\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	set := builtin(f)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		watchdog(t, 5*time.Second)
+		res := judgeBounded(t, set, raw)
+		if want := isOneObject(raw); res.Decoded() != want {
+			t.Fatalf("Decoded() = %v, want %v (one JSON object: %v)", res.Decoded(), want, want)
+		}
+		if !res.Decoded() && (len(res.Findings) != 1 || !strings.HasPrefix(res.Findings[0].Rule, "decode.")) {
+			t.Fatalf("undecodable message: findings %+v, want one decode finding", res.Findings)
+		}
+		for _, fd := range res.Findings {
+			if fd.Rule == "" || fd.Message == "" || (fd.Severity != finding.Warning && fd.Severity != finding.Violation) {
+				t.Fatalf("finding without a rule, severity or message: %+v", fd)
+			}
+		}
+		if !res.Decoded() || len(res.Findings) > 0 {
+			return
+		}
+		again, err := json.Marshal(res.Doc)
+		if err != nil {
+			t.Fatalf("re-marshal a clean message: %v", err)
+		}
+		if res2 := set.Validate(again); len(res2.Findings) > 0 || res2.Event != res.Event {
+			t.Fatalf("clean message %q re-marshalled as %q: %+v", raw, again, res2.Findings)
+		}
+	})
+}
+
+// judgeBounded validates raw and fails when it took more than a second or allocated more than
+// 64 bytes per input byte plus 8 MiB: a hostile message must not stall or swell a release gate.
+func judgeBounded(t *testing.T, set *contract.Set, raw []byte) contract.Result {
+	t.Helper()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	res := set.Validate(raw)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if took > time.Second {
+		t.Errorf("validating %d bytes took %s", len(raw), took)
+	}
+	if alloc, limit := after.TotalAlloc-before.TotalAlloc, uint64(64*len(raw)+8<<20); alloc > limit {
+		t.Errorf("validating %d bytes allocated %d bytes, over %d", len(raw), alloc, limit)
+	}
+	return res
+}
+
+// isOneObject says whether raw is exactly one JSON object, white space aside.
+func isOneObject(raw []byte) bool {
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	return json.Valid(raw) && len(trimmed) > 0 && trimmed[0] == '{'
+}
+
+// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
+// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
+func watchdog(t *testing.T, d time.Duration) {
+	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
+	t.Cleanup(func() { timer.Stop() })
+}
