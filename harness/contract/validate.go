@@ -48,7 +48,14 @@ func (s *Set) Validate(raw []byte) Result {
 	if f != nil {
 		return Result{Findings: []finding.Finding{*f}}
 	}
-	return s.ValidateDoc(doc)
+	res := s.ValidateDoc(doc)
+	if dups := duplicateKeys(raw); len(dups) > 0 {
+		for i := range dups {
+			dups[i].Event = res.Event
+		}
+		res.Findings = append(dups, res.Findings...)
+	}
+	return res
 }
 
 // ValidateDoc judges a message already decoded with json.Decoder.UseNumber.

@@ -31,6 +31,7 @@ func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
 		{"number too large for math/big (crashed jsonschema/v5)", `{"id":"EventAgentReady","time":{"seconds":1e1000001}}`, contract.RuleNumber, finding.Violation, true},
 		{"number with an exponent past float64 (slow in math/big)", `{"id":"EventAgentReady","time":{"seconds":1e999999}}`, contract.RuleNumber, finding.Violation, true},
 		{"number of 65 digits", `{"id":"EventAgentReady","ReferenceID":` + strings.Repeat("9", 65) + `}`, contract.RuleNumber, finding.Violation, true},
+		{"duplicate member, nested", `{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"seconds":1,"useconds":0}}`, contract.RuleDuplicateKey, finding.Violation, true},
 		{"documented but uncovered id", `{"id":"EventQueueLogout","ThisDN":"5001"}`, contract.RuleNotCovered, finding.Warning, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {

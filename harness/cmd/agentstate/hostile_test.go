@@ -78,10 +78,10 @@ func hostileCases() []hostileCase {
 		{name: "100,000-deep nesting", line: muteOff(`,"UserData":` + deep), rules: []string{"decode.json"}, says: "exceeded max depth", large: true},
 		{name: "exponent 1e999999", line: []byte(`{"id":"EventDNDOn","Server":3,"ThisDN":"4999","time":{"seconds":1e999999,"useconds":0}}`), rules: []string{"decode.number"}, says: "attribute time.seconds: number 1e999999 is too large to read", event: true},
 		{name: "400-digit integer", line: dndOn(`,"ReferenceID":` + strings.Repeat("7", 400)), rules: []string{"decode.number"}, says: "attribute ReferenceID: number 777", event: true},
-		// encoding/json keeps the last of duplicate keys and the message is judged on it, so these
-		// pass; whether a duplicate key should be a finding is an open decision (FUZZING.md).
-		{name: "duplicate id", line: []byte(`{"id":"EventAgentReady","Server":3,"ThisDN":"4999","time":{"seconds":1764035100,"useconds":0},"id":"EventDNDOn"}`), event: true},
-		{name: "duplicate ThisDN of different types", line: []byte(`{"id":"EventDNDOn","Server":3,"ThisDN":4999,"time":{"seconds":1764035100,"useconds":0},"ThisDN":"4999"}`), event: true},
+		// Consumers disagree on which of two equal members counts (encoding/json keeps the last),
+		// so a duplicate is a violation; the message is still judged on the last value.
+		{name: "duplicate id", line: []byte(`{"id":"EventAgentReady","Server":3,"ThisDN":"4999","time":{"seconds":1764035100,"useconds":0},"id":"EventDNDOn"}`), rules: []string{"decode.duplicate-key"}, says: `the message has member "id" more than once`, event: true},
+		{name: "duplicate ThisDN of different types", line: []byte(`{"id":"EventDNDOn","Server":3,"ThisDN":4999,"time":{"seconds":1764035100,"useconds":0},"ThisDN":"4999"}`), rules: []string{"decode.duplicate-key"}, says: `member "ThisDN" more than once`, event: true},
 		{name: "__proto__ and constructor", line: dndOn(`,"__proto__":{"polluted":true},"constructor":{"prototype":{}}`), rules: []string{"schema.unknown-attribute", "schema.unknown-attribute"}, says: "attribute __proto__ is not part of the contract", event: true},
 		{name: "__proto__ inside UserData", line: muteOff(`,"UserData":{"__proto__":{"polluted":"yes"},"constructor":"x"}`), event: true},
 		{name: "kcat empty payload", line: kcatLine(`"t1:"`, `""`), rules: []string{"decode.json"}, says: "message is empty"},
