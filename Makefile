@@ -62,7 +62,8 @@ test-kafka:
 # A fuzz target missing from FUZZ_TARGETS fails the run, so none is forgotten. See FUZZING.md.
 FUZZTIME ?= 30s
 FUZZ_TARGETS = harness/record:FuzzReader harness/contract:FuzzValidate harness/check:FuzzStep \
-	harness/suite:FuzzLoadScenario harness/drive:FuzzHTTPAnswer harness/verify:FuzzRun
+	harness/suite:FuzzLoadScenario harness/drive:FuzzHTTPAnswer harness/verify:FuzzRun \
+	harness/contract:FuzzDuplicateKeys
 
 .PHONY: fuzz
 fuzz:

@@ -18,50 +18,104 @@ const RuleDuplicateKey = "decode.duplicate-key"
 // maxDuplicates bounds the findings of one message.
 const maxDuplicates = 10
 
-// duplicateKeys walks the tokens of a message that decoded, and reports each member that appears
-// again in the same object.
+// duplicateKeys reports each member that appears again in the same object of a message that
+// decoded (so it is valid JSON). It scans the bytes once: a string followed by ':' is a member
+// name; names are compared as written, and unescaped only when they hold a backslash, so that
+// "id" and "\u0069d" are the same member.
 func duplicateKeys(raw []byte) []finding.Finding {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
 	var out []finding.Finding
-	var walk func(ptr string) error
-	walk = func(ptr string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return err
+	var stack []frame
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '"':
+			end := stringEnd(raw, i)
+			if n := len(stack); n > 0 && !stack[n-1].array && followedByColon(raw, end+1) {
+				top := &stack[n-1]
+				name := memberName(raw[i : end+1])
+				if top.has(name) && len(out) < maxDuplicates {
+					out = append(out, duplicate(top.ptr, string(name)))
 				}
-				k, _ := kt.(string)
-				if seen[k] && len(out) < maxDuplicates {
-					out = append(out, duplicate(ptr, k))
-				}
-				seen[k] = true
-				if err := walk(ptr + "/" + escape(k)); err != nil {
-					return err
-				}
+				top.names, top.last = append(top.names, name), name
 			}
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if err := walk(ptr + "/" + strconv.Itoa(i)); err != nil {
-					return err
-				}
+			i = end
+		case '{', '[':
+			stack = append(stack, frame{ptr: childPointer(stack), array: raw[i] == '['})
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
 			}
-		default:
-			return nil
+		case ',':
+			if n := len(stack); n > 0 && stack[n-1].array {
+				stack[n-1].index++
+			}
 		}
-		_, err = dec.Token()
-		return err
 	}
-	_ = walk("")
 	return out
 }
+
+// frame is an object or array being scanned.
+type frame struct {
+	ptr   string
+	array bool
+	index int      // arrays: the element being scanned
+	names [][]byte // objects: the member names seen
+	last  []byte   // objects: the member whose value is being scanned
+}
+
+func (f *frame) has(name []byte) bool {
+	for _, seen := range f.names {
+		if bytes.Equal(seen, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// childPointer is the JSON pointer of a value opening inside the innermost frame.
+func childPointer(stack []frame) string {
+	if len(stack) == 0 {
+		return ""
+	}
+	top := stack[len(stack)-1]
+	if top.array {
+		return top.ptr + "/" + strconv.Itoa(top.index)
+	}
+	return top.ptr + "/" + escape(string(top.last))
+}
+
+func followedByColon(raw []byte, j int) bool {
+	for j < len(raw) && isSpace(raw[j]) {
+		j++
+	}
+	return j < len(raw) && raw[j] == ':'
+}
+
+// stringEnd returns the index of the quote that closes the string opening at start.
+func stringEnd(raw []byte, start int) int {
+	for i := start + 1; i < len(raw); i++ {
+		switch raw[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return len(raw) - 1
+}
+
+func memberName(quoted []byte) []byte {
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner
+	}
+	var s string
+	if err := json.Unmarshal(quoted, &s); err != nil {
+		return inner
+	}
+	return []byte(s)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func duplicate(ptr, key string) finding.Finding {
 	where := "the message"

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +108,80 @@ func isOneObject(raw []byte) bool {
 func watchdog(t *testing.T, d time.Duration) {
 	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
 	t.Cleanup(func() { timer.Stop() })
+}
+
+// duplicatesByTokens is the reference the byte scanner of duplicate members is checked against:
+// encoding/json's token stream, object by object.
+func duplicatesByTokens(raw []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var out []string
+	var walk func(ptr string) error
+	walk = func(ptr string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				if seen[k] {
+					out = append(out, ptr+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"))
+				}
+				seen[k] = true
+				if err := walk(ptr + "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")); err != nil {
+					return err
+				}
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(ptr + "/" + strconv.Itoa(i)); err != nil {
+					return err
+				}
+			}
+		default:
+			return nil
+		}
+		_, err = dec.Token()
+		return err
+	}
+	if walk("") != nil {
+		return nil
+	}
+	return out
+}
+
+// FuzzDuplicateKeys checks the byte scanner against the token stream on every message that
+// decodes: the same duplicate members at the same pointers.
+func FuzzDuplicateKeys(f *testing.F) {
+	f.Add([]byte(`{"id":"EventAgentReady","a":[{"x":1,"x":2},{"y":{"z":1,"z":2}}],"id":"EventDNDOn","\u0069d":3}`))
+	f.Add([]byte(`{"a\\"b":1,"a\"b":2,"s":"{\"k\":1,\"k\":2}"}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		set, err := contract.Builtin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := set.Validate(raw)
+		if !res.Decoded() {
+			return
+		}
+		var got []string
+		for _, fd := range res.Findings {
+			if fd.Rule == contract.RuleDuplicateKey {
+				got = append(got, fd.Pointer)
+			}
+		}
+		want := duplicatesByTokens(raw)
+		if len(want) > 10 {
+			want = want[:10]
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("scanner found %v, token stream %v in %q", got, want, raw)
+		}
+	})
 }
