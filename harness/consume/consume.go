@@ -293,8 +293,12 @@ func (c *consumer) take(fetches kgo.Fetches) error {
 	var fatal error
 	fetches.EachError(func(topic string, p int32, err error) {
 		var loss *kgo.ErrDataLoss
-		if errors.As(err, &loss) {
-			c.account(p, loss.ResetTo).DataLoss = append(c.account(p, loss.ResetTo).DataLoss, report.Gap{From: loss.ConsumedTo, To: loss.ResetTo - 1})
+		// franz-go resets a partition whose offset the broker no longer serves. Forwards, the
+		// offsets skipped are lost; backwards (as after some leader changes), what follows is
+		// re-delivered, which the accounting already skips as such.
+		if errors.As(err, &loss) && loss.ResetTo > loss.ConsumedTo {
+			acct := c.account(p, loss.ResetTo)
+			acct.DataLoss = append(acct.DataLoss, report.Gap{From: loss.ConsumedTo, To: loss.ResetTo - 1})
 		}
 		if isFatal(err) {
 			fatal = fmt.Errorf("consume %s partition %d: %w", topic, p, err)

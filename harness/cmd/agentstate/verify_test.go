@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -233,6 +234,27 @@ func TestVersionAndHelp(t *testing.T) {
 	for _, cmd := range []string{"verify", "observe", "broker", "merge"} {
 		if r := agentstate(t, "", nil, cmd, "--help"); r.code != exitPass || !strings.Contains(r.stderr, "Usage: agentstate "+cmd) {
 			t.Errorf("%s --help: exit %d %q", cmd, r.code, r.stderr)
+		}
+	}
+}
+
+// TestFilesAreWrittenForTheirOwnerAndGroupOnly: reports and captures may hold production
+// traffic, so nobody else may read them.
+func TestFilesAreWrittenForTheirOwnerAndGroupOnly(t *testing.T) {
+	b := brokertest.Embedded(t, 3)
+	produceCapture(t, b, fixtures+"valid-day.kcat.jsonl")
+	dir := t.TempDir()
+	rep, capture := filepath.Join(dir, "sub", "report.json"), filepath.Join(dir, "capture.jsonl")
+	if r := agentstate(t, "", observeEnv(b), "observe", "--until-end", "--record", capture, "--report-json", rep); r.code != exitPass {
+		t.Fatalf("observe: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, path := range []string{rep, capture, filepath.Dir(rep)} {
+		st, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o007 != 0 {
+			t.Errorf("%s has mode %v: others may access it", path, st.Mode().Perm())
 		}
 	}
 }
