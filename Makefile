@@ -2,7 +2,7 @@
 GO        ?= go
 AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
-BENCH_COUNT ?= 5
+BENCH_COUNT ?= 6
 
 .PHONY: conformance test vet bench build asyncapi
 
@@ -25,9 +25,14 @@ vet:
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# Benchmarks with -benchmem -count, written to reports/bench.txt and summarised by benchstat; with
+# a reports/bench-base.txt (a copy of an earlier bench.txt), benchstat compares the two.
+BENCHSTAT = $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 bench:
 	@mkdir -p $(REPORT_DIR)
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(REPORT_DIR)/bench.txt
+	@if [ -f $(REPORT_DIR)/bench-base.txt ]; then $(BENCHSTAT) $(REPORT_DIR)/bench-base.txt $(REPORT_DIR)/bench.txt; \
+	else $(BENCHSTAT) $(REPORT_DIR)/bench.txt; echo "(copy $(REPORT_DIR)/bench.txt to $(REPORT_DIR)/bench-base.txt to compare the next run with it)"; fi
 
 build:
 	$(GO) build -o .cache/bin/agentstate ./harness/cmd/agentstate
