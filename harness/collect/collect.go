@@ -18,7 +18,6 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/broker"
 	"github.com/voice-agentstate/conformance/harness/consume"
-	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/report"
@@ -54,7 +53,6 @@ func (e Event) RefID() (int64, bool) {
 // Collector consumes the topic from the end offsets it saw when it started.
 type Collector struct {
 	b      broker.Broker
-	set    *contract.Set
 	cancel context.CancelFunc
 	done   chan struct{}
 
@@ -85,14 +83,8 @@ func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, erro
 	if err != nil {
 		return nil, err
 	}
-	set := opts.Verify.Schemas
-	if set == nil {
-		if set, err = contract.Builtin(); err != nil {
-			return nil, err
-		}
-	}
 	cctx, cancel := context.WithCancel(context.Background())
-	c := &Collector{b: b, set: set, cancel: cancel, done: make(chan struct{}), changed: make(chan struct{}),
+	c := &Collector{b: b, cancel: cancel, done: make(chan struct{}), changed: make(chan struct{}),
 		next: starts, pipeline: p, capture: opts.Capture}
 	go c.run(cctx, starts)
 	return c, nil
@@ -131,19 +123,14 @@ func (c *Collector) run(ctx context.Context, starts map[int32]int64) {
 	}
 }
 
-// add keeps one consumed record, judges it, and wakes whoever waits.
+// add judges one consumed record (once: the pipeline's verdict is also the event's), keeps it,
+// and wakes whoever waits.
 func (c *Collector) add(r record.Record) {
-	ev := Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...)}
-	if r.Problem != nil {
-		ev.Findings = []finding.Finding{*r.Problem}
-	} else {
-		res := c.set.Validate(ev.Value)
-		ev.ID, ev.Doc, ev.Findings = res.Event, res.Doc, res.Findings
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.pipeline.Judge(r)
-	c.events = append(c.events, ev)
+	res := c.pipeline.Judge(r)
+	c.events = append(c.events, Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...),
+		ID: res.Event, Doc: res.Doc, Findings: res.Findings})
 	c.next[r.Place.Partition] = r.Place.Offset + 1
 	close(c.changed)
 	c.changed = make(chan struct{})

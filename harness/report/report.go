@@ -139,25 +139,6 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// Rules returns the distinct rule IDs of the findings of a severity, sorted; nil severity (0)
-// takes both.
-func (r *Report) Rules(sev finding.Severity) []string {
-	seen := map[string]bool{}
-	for _, list := range [][]finding.Finding{r.Violations, r.Warnings} {
-		for _, f := range list {
-			if sev == 0 || f.Severity == sev {
-				seen[f.Rule] = true
-			}
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for rule := range seen {
-		out = append(out, rule)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Broker says which Kafka endpoint a run consumed from. It never holds a credential.
 type Broker struct {
 	Provider     string   `json:"provider"`

@@ -9,7 +9,6 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/drive"
-	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -75,17 +74,6 @@ func builtin(t testing.TB) *contract.Set {
 		t.Fatal(err)
 	}
 	return set
-}
-
-// findings validates every message and returns every finding, of any severity: a warning counts,
-// as in strict mode.
-func findings(t testing.TB, set *contract.Set, msgs []sut.Message) []finding.Finding {
-	t.Helper()
-	var out []finding.Finding
-	for _, m := range msgs {
-		out = append(out, set.Validate(m.Value).Findings...)
-	}
-	return out
 }
 
 // requireValid fails unless every message passes the schemas with no finding at all.

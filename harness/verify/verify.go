@@ -84,12 +84,13 @@ func (p *Pipeline) AddRun(f finding.Finding) { p.add(f) }
 // consumer-group rebalance: their next owner judges them from there.
 func (p *Pipeline) Forget(partitions []int32) { p.chk.Forget(partitions...) }
 
-// Judge checks one record and counts it.
-func (p *Pipeline) Judge(rec record.Record) {
+// Judge checks one record, counts it, and returns what the schemas made of it (findings placed
+// at the record), so that a caller needing the decoded event does not decode it again.
+func (p *Pipeline) Judge(rec record.Record) contract.Result {
 	if rec.Problem != nil {
 		p.rep.CountUndecodable()
 		p.add(*rec.Problem)
-		return
+		return contract.Result{Findings: []finding.Finding{*rec.Problem}}
 	}
 	res := p.set.Validate(rec.Value)
 	if res.Decoded() {
@@ -97,15 +98,16 @@ func (p *Pipeline) Judge(rec record.Record) {
 	} else {
 		p.rep.CountUndecodable()
 	}
-	for _, f := range res.Findings {
-		f.Place = rec.Place
-		p.add(f)
+	for i := range res.Findings {
+		res.Findings[i].Place = rec.Place
+		p.add(res.Findings[i])
 	}
 	if res.Decoded() {
 		for _, f := range p.chk.Step(check.Event{ID: res.Event, Doc: res.Doc, Place: rec.Place}) {
 			p.add(f)
 		}
 	}
+	return res
 }
 
 // Finish adds the findings only the whole run can show and returns the report. Call it once.
