@@ -12,6 +12,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -104,4 +106,17 @@ func version() string {
 		}
 	}
 	return v
+}
+
+// parseFailed turns a flag-parsing error into the exit code: 0 for --help (the usage is already
+// printed), 2 with the reason for anything else. ok is false when there was no error.
+func parseFailed(err error, stderr io.Writer) (code int, failed bool) {
+	switch {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, flag.ErrHelp):
+		return exitPass, true
+	}
+	fmt.Fprintln(stderr, "agentstate:", err)
+	return exitUsage, true
 }

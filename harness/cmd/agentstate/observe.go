@@ -121,12 +121,8 @@ func (o *observeFlags) finish() error {
 
 func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, err := parseObserve(args, stderr, getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitPass
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
-		return exitUsage
+	if code, failed := parseFailed(err, stderr); failed {
+		return code
 	}
 	from, err := consume.ParseStart(o.from)
 	if err != nil {

@@ -102,12 +102,8 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	v, err := parseVerify(args, stderr, getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitPass
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
-		return exitUsage
+	if code, failed := parseFailed(err, stderr); failed {
+		return code
 	}
 	set, err := loadSchemas(v.schemas)
 	if err != nil {
