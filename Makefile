@@ -66,7 +66,7 @@ test-kafka:
 # seed corpora and the regressions kept under testdata/fuzz/ already run as tests in make test.
 # A fuzz target missing from FUZZ_TARGETS fails the run, so none is forgotten. See FUZZING.md.
 FUZZTIME ?= 30s
-FUZZ_TARGETS = harness/record:FuzzReader harness/contract:FuzzValidate harness/check:FuzzStep \
+FUZZ_TARGETS = harness/record:FuzzReader harness/contract:FuzzValidate harness/contract:FuzzFastPath harness/check:FuzzStep \
 	harness/suite:FuzzLoadScenario harness/drive:FuzzHTTPAnswer harness/verify:FuzzRun \
 	harness/contract:FuzzDuplicateKeys
 

@@ -1,19 +1,20 @@
 package check
 
 import (
-	"encoding/json"
 	"fmt"
-	"math"
 	"strings"
 
+	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
-// Event is what the checker needs of one message.
+// Event is what the checker needs of one message: its document, or the attributes the rules read
+// of it when the caller decoded it some other way.
 type Event struct {
-	ID    string         // the event's id, e.g. "EventAgentLogin"
-	Doc   map[string]any // the decoded message (encoding/json with UseNumber: numbers are json.Number)
-	Place finding.Place  // file and line, and the Kafka key, partition and offset when known
+	ID    string          // the event's id, e.g. "EventAgentLogin"
+	Doc   map[string]any  // the decoded message (encoding/json with UseNumber: numbers are json.Number)
+	Attrs *contract.Attrs // used when Doc is nil: what contract.AttrsOf would read of the message
+	Place finding.Place   // file and line, and the Kafka key, partition and offset when known
 	_     struct{}
 }
 
@@ -65,9 +66,6 @@ func (k kind) String() string {
 // stamp is an event's time in microseconds since the epoch.
 type stamp int64
 
-// maxSeconds keeps seconds*1e6+useconds inside an int64.
-const maxSeconds = math.MaxInt64/1_000_000 - 1
-
 func (s stamp) String() string { return fmt.Sprintf("%d.%06d", s/1_000_000, s%1_000_000) }
 
 // event is what the rules read of one message, extracted once. A string attribute that is absent
@@ -92,73 +90,31 @@ type event struct {
 }
 
 func parse(k kind, ev Event, file uint32) event {
-	d := ev.Doc
+	a := ev.Attrs
+	if ev.Doc != nil {
+		of := contract.AttrsOf(ev.Doc)
+		a = &of
+	}
 	e := event{kind: k, place: ev.Place, pinned: pinned(ev.Place)}
 	e.at = mark{event: k, file: file, line: ev.Place.Line, offset: ev.Place.Offset}
-	e.dn, _ = text(d, "ThisDN")
-	e.agent, e.agentOK = text(d, "AgentID")
-	e.time, e.timed = parseStamp(d["time"])
+	e.dn = a.ThisDN.Value
+	e.agent, e.agentOK = a.AgentID.Value, !a.AgentID.Bad
+	e.time, e.timed = stamp(a.Time), a.Timed
 	// The rest is read only for the events whose rules use it.
 	if ev.Place.HasKey {
-		e.tenant, _ = text(d, "CustomerID")
+		e.tenant = a.CustomerID.Value
 	}
 	switch k {
 	case evReady, evNotReady:
-		e.mode, _ = text(d, "AgentWorkMode")
+		e.mode = a.AgentWorkMode.Value
 	case evMuteOn, evOnHook:
-		e.conn, e.connOK = text(d, "ConnID")
+		e.conn, e.connOK = a.ConnID.Value, !a.ConnID.Bad
 	case evMuteOff:
-		e.conn, e.connOK = text(d, "ConnID")
-		e.role, _ = text(d, "ThisDNRole")
-		ref, ok := d["ReferenceID"]
-		e.hasRef = ok && ref != nil
+		e.conn, e.connOK = a.ConnID.Value, !a.ConnID.Bad
+		e.role = a.ThisDNRole.Value
+		e.hasRef = a.ReferenceID
 	}
 	return e
-}
-
-// text returns a string attribute; ok is false when it is present but not a non-empty string.
-func text(doc map[string]any, name string) (s string, ok bool) {
-	v, present := doc[name]
-	if !present {
-		return "", true
-	}
-	s, isString := v.(string)
-	if !isString || s == "" {
-		return "", false
-	}
-	return s, true
-}
-
-func parseStamp(v any) (stamp, bool) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return 0, false
-	}
-	sec, ok1 := integer(m["seconds"])
-	usec, ok2 := integer(m["useconds"])
-	if !ok1 || !ok2 || sec < 0 || sec > maxSeconds || usec < 0 || usec > 999_999 {
-		return 0, false
-	}
-	return stamp(sec*1_000_000 + usec), true
-}
-
-// integer reads a JSON integer, decoded with UseNumber or not.
-func integer(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
-	case float64:
-		if n != math.Trunc(n) || math.Abs(n) > 1<<53 {
-			return 0, false
-		}
-		return int64(n), true
-	case int:
-		return int64(n), true
-	case int64:
-		return n, true
-	}
-	return 0, false
 }
 
 // pinned says whether an EventDNOutOfService or EventDNBackInService can be trusted to share a

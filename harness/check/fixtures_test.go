@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -44,8 +45,9 @@ func loadExpectations(t *testing.T) map[string]expectation {
 }
 
 // readFixture reads a fixture's records as events, failing the test unless every record is a
-// schema-valid event.
-func readFixture(t *testing.T, path string) []Event {
+// schema-valid event. It reads each twice: as a document, and as the attributes the contract's
+// fast path reads without one, as verify and observe do.
+func readFixture(t *testing.T, path string) (docs, attrs []Event) {
 	t.Helper()
 	set, err := contract.Builtin()
 	if err != nil {
@@ -57,11 +59,10 @@ func readFixture(t *testing.T, path string) []Event {
 	}
 	t.Cleanup(func() { f.Close() })
 	rd := record.NewReader(f, filepath.Base(path))
-	var events []Event
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return events
+			return docs, attrs
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -74,7 +75,12 @@ func readFixture(t *testing.T, path string) []Event {
 			f.Place = rec.Place
 			t.Errorf("fixture event is not schema-valid: %s", f)
 		}
-		events = append(events, Event{ID: res.Event, Doc: res.Doc, Place: rec.Place})
+		docs = append(docs, Event{ID: res.Event, Doc: res.Doc, Place: rec.Place})
+		fast := set.Check(rec.Value)
+		if !fast.Fast {
+			t.Fatalf("%s: the fast path declines a valid event", rec.Place)
+		}
+		attrs = append(attrs, Event{ID: fast.Event, Attrs: &fast.Attrs, Place: rec.Place})
 	}
 }
 
@@ -124,8 +130,11 @@ func checkFixture(t *testing.T, path string, exp expectation) {
 	case !isBreak && len(exp.Findings) > 0:
 		t.Errorf("an honouring fixture expects findings: %v", exp.Findings)
 	}
-	events := readFixture(t, path)
+	events, attrs := readFixture(t, path)
 	found := runAll(New(WithInitialState(initial)), events)
+	if again := runAll(New(WithInitialState(initial)), attrs); !reflect.DeepEqual(found, again) {
+		t.Errorf("stepping the fast path's attributes finds\n%swhere the documents find\n%s", render(again), render(found))
+	}
 	got := make([]at, 0, len(found))
 	for _, f := range found {
 		got = append(got, at{Rule: f.Rule, Line: f.Place.Line})

@@ -79,7 +79,9 @@ func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, erro
 	if err != nil {
 		return nil, err
 	}
-	p, err := verify.New(opts.Verify)
+	vopts := opts.Verify
+	vopts.Docs = true // the steps compare the events' attributes
+	p, err := verify.New(vopts)
 	if err != nil {
 		return nil, err
 	}

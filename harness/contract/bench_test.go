@@ -1,23 +1,76 @@
 package contract_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/gen"
 )
 
-// BenchmarkValidate measures decode + route + validate of one message, over the full fixture of
-// each of the 14 events in turn (every optional attribute present: the worst realistic case).
-func BenchmarkValidate(b *testing.B) {
-	set := builtin(b)
-	var msgs []json.RawMessage
+// The benchmarks of one message's judgement, per path, over the full and the minimal fixture of
+// each of the 14 events in turn (the full one carries every optional attribute: the worst
+// realistic case), compacted onto one line as producers write them.
+
+func benchMessages(b *testing.B) [][]byte {
+	var msgs [][]byte
 	for _, fx := range loadEventFixtures(b) {
-		msgs = append(msgs, fx.Full, fx.Minimal)
+		for _, m := range []json.RawMessage{fx.Full, fx.Minimal} {
+			var c bytes.Buffer
+			if err := json.Compact(&c, m); err != nil {
+				b.Fatal(err)
+			}
+			msgs = append(msgs, c.Bytes())
+		}
+	}
+	return msgs
+}
+
+func benchJudge(b *testing.B, judge func(*contract.Set, []byte) contract.Result) {
+	set := builtin(b)
+	msgs := benchMessages(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := judge(set, msgs[i%len(msgs)]); len(res.Findings) != 0 || !res.Decoded() {
+			b.Fatal(res.Findings)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkValidate is what the matchers and the suite's collector pay: the fast path's verdict,
+// then encoding/json's document.
+func BenchmarkValidate(b *testing.B) { benchJudge(b, (*contract.Set).Validate) }
+
+// BenchmarkValidateV5 is jsonschema/v5 alone: decode, route, validate, the duplicate-member scan.
+func BenchmarkValidateV5(b *testing.B) { benchJudge(b, (*contract.Set).ValidateV5) }
+
+// BenchmarkCheck is what verify and observe pay per event: the fast path alone.
+func BenchmarkCheck(b *testing.B) {
+	benchJudge(b, func(s *contract.Set, raw []byte) contract.Result {
+		res := s.Check(raw)
+		if !res.Fast {
+			b.Fatalf("the fast path declined %s", raw)
+		}
+		return res
+	})
+}
+
+// BenchmarkCheckGenerated is the fast path over a generated lawful stream: realistic events of
+// about 170 bytes, written as encoding/json writes maps (sorted keys, so id comes late).
+func BenchmarkCheckGenerated(b *testing.B) {
+	set := builtin(b)
+	msgs, err := gen.Stream(gen.Options{Seed: 1, Events: 10_000, Agents: 100})
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if res := set.Validate(msgs[i%len(msgs)]); len(res.Findings) != 0 {
-			b.Fatal(res.Findings)
+		if res := set.Check(msgs[i%len(msgs)].Value); !res.Fast {
+			b.Fatalf("the fast path declined %s", msgs[i%len(msgs)].Value)
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")

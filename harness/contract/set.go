@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"sort"
@@ -45,6 +46,9 @@ type Set struct {
 	source string
 	events map[string]*jsonschema.Schema
 	topic  *jsonschema.Schema // the topic-level schema, when the set has one
+
+	fastEvents map[string]fastEvent // the fast path of each event; node nil when it has none
+	fastGaps   map[string]string    // why an event has no fast path
 }
 
 var builtin = sync.OnceValues(func() (*Set, error) { return Load(schemas.FS, "built-in") })
@@ -111,8 +115,26 @@ func Load(fsys fs.FS, source string) (*Set, error) {
 	if missing := s.missing(); len(missing) > 0 {
 		return nil, fmt.Errorf("load schemas from %s: no schema for %s; each event needs a schema whose properties.id.const names it", source, strings.Join(missing, ", "))
 	}
+	s.compileFast()
 	return s, nil
 }
+
+// compileFast gives each event whose schema it can handle a fast path; the others are always
+// judged by jsonschema/v5, and FastPathGaps says why.
+func (s *Set) compileFast() {
+	s.fastEvents, s.fastGaps = map[string]fastEvent{}, map[string]string{}
+	for id, sch := range s.events {
+		n, err := compileFast(sch)
+		if err != nil {
+			s.fastGaps[id], n = err.Error(), nil
+		}
+		s.fastEvents[id] = fastEvent{name: id, node: n}
+	}
+}
+
+// FastPathGaps names the events that have no fast path, each with the reason: their messages
+// are all judged by jsonschema/v5. The built-in set has none.
+func (s *Set) FastPathGaps() map[string]string { return maps.Clone(s.fastGaps) }
 
 func addFile(c *jsonschema.Compiler, fsys fs.FS, name string) (string, error) {
 	b, err := fs.ReadFile(fsys, name)

@@ -32,18 +32,41 @@ const (
 // Result is the verdict on one message.
 type Result struct {
 	Event    string         // the id attribute, when it is a string
-	Doc      map[string]any // the decoded message; nil when it is not a JSON object
+	Doc      map[string]any // the decoded message; nil when it is not a JSON object, or when Check took the fast path
+	Attrs    Attrs          // what the sequence rules read of the message, when Fast
+	Fast     bool           // the fast path accepted the message: it is valid, with no findings
 	Findings []finding.Finding
 }
 
 // Decoded says whether the message was a JSON object, that is an event that could be checked.
 // A message that was not is an undecodable line.
-func (r Result) Decoded() bool { return r.Doc != nil }
+func (r Result) Decoded() bool { return r.Doc != nil || r.Fast }
 
-// Validate decodes one raw message and judges it against its event's schema. Every failing
-// location becomes a finding; a message that is not JSON, or not an object, yields one decode
-// finding. Findings have no Place: the caller knows where the message was read.
+// Check judges one raw message against its event's schema as cheaply as it can: a message the
+// fast path accepts comes back with Fast set and its Attrs, without a document; any other is
+// judged by ValidateV5. Findings have no Place: the caller knows where the message was read.
+func (s *Set) Check(raw []byte) Result {
+	if ev, attrs, ok := s.fast(raw); ok {
+		return Result{Event: ev, Attrs: attrs, Fast: true}
+	}
+	return s.ValidateV5(raw)
+}
+
+// Validate judges one raw message like Check, and always returns the decoded document of a
+// JSON object.
 func (s *Set) Validate(raw []byte) Result {
+	if ev, attrs, ok := s.fast(raw); ok {
+		if doc, f := decode(raw); f == nil {
+			return Result{Event: ev, Doc: doc, Attrs: attrs, Fast: true}
+		}
+	}
+	return s.ValidateV5(raw)
+}
+
+// ValidateV5 decodes one raw message with encoding/json and judges it against its event's schema
+// with jsonschema/v5 alone, never the fast path. Every failing location becomes a finding; a
+// message that is not JSON, or not an object, yields one decode finding.
+func (s *Set) ValidateV5(raw []byte) Result {
 	doc, f := decode(raw)
 	if f != nil {
 		return Result{Findings: []finding.Finding{*f}}

@@ -59,6 +59,15 @@ func mergeOne(out, r *Report, segs map[int32][]Gap) {
 	for id, n := range r.PerEvent {
 		out.PerEvent[id] += n
 	}
+	if j := r.Judged; j != nil {
+		if out.Judged == nil {
+			out.Judged = &Judged{FastPath: j.FastPath, Gaps: j.Gaps}
+		}
+		out.Judged.Fast += j.Fast
+		out.Judged.V5 += j.V5
+		out.Judged.CrossChecked += j.CrossChecked
+		out.Judged.Disagreements += j.Disagreements
+	}
 	for _, f := range append(append([]finding.Finding(nil), r.Violations...), r.Warnings...) {
 		if f.Rule != RuleEmpty {
 			out.Add(f)

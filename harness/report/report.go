@@ -31,8 +31,22 @@ type Report struct {
 	Events       int               `json:"events"`      // records that were JSON objects, and so were checked
 	Undecodable  int               `json:"undecodable"` // records that yielded no JSON object
 	PerEvent     map[string]int    `json:"per_event"`
+	Judged       *Judged           `json:"judged,omitempty"` // how the schemas were applied
 	Violations   []finding.Finding `json:"violations"`
 	Warnings     []finding.Finding `json:"warnings"`
+}
+
+// Judged accounts for how the events were judged against the schemas: by the fast path, which
+// only ever accepts, or by jsonschema/v5, the authority behind every schema finding. A sample of
+// the fast path's verdicts is judged again by v5; a disagreement is a violation, and v5's verdict
+// stands.
+type Judged struct {
+	FastPath      bool              `json:"fast_path"`      // the fast path was on
+	Fast          int               `json:"fast"`           // events the fast path accepted
+	V5            int               `json:"v5"`             // events judged by jsonschema/v5 alone (all of them with the fast path off)
+	CrossChecked  int               `json:"cross_checked"`  // fast verdicts judged again by v5
+	Disagreements int               `json:"disagreements"`  // of those, verdicts v5 overturned
+	Gaps          map[string]string `json:"gaps,omitempty"` // events without a fast path, and why
 }
 
 // New returns an empty report.
@@ -107,6 +121,10 @@ func (r *Report) Summary(w io.Writer) {
 	fmt.Fprintln(w, ")")
 	if r.Broker != nil {
 		fmt.Fprintf(w, "  from %s\n", r.Broker)
+	}
+	if j := r.Judged; j != nil && j.FastPath {
+		fmt.Fprintf(w, "  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d\n",
+			j.Fast, j.CrossChecked, plural(j.Disagreements, "disagreement"), j.V5)
 	}
 	if c := r.Consumed; c != nil {
 		fmt.Fprintf(w, "  consumed from %s; stopped: %s\n", c.From, c.Stopped)

@@ -24,21 +24,45 @@ type Input struct {
 }
 
 // Options tune a run. The zero value checks against the built-in schemas and the sequence rules
-// from an unknown initial state, not strictly.
+// from an unknown initial state, not strictly, with the fast path on and one event in
+// DefaultCrossCheck judged again by jsonschema/v5.
 type Options struct {
 	Schemas   *contract.Set         // nil: the built-in set
 	Initial   check.InitialState    // the state before the first event: check.Unknown or check.Clean
 	Strict    bool                  // warnings count as violations
 	OnFinding func(finding.Finding) // called for each finding as it arises, if set
+
+	// V5Only judges every event with jsonschema/v5 alone, never the fast path: about 20 times
+	// slower, for whoever wants no second validator in the loop.
+	V5Only bool
+	// CrossCheck judges again with jsonschema/v5 the events the fast path accepts at every
+	// CrossCheck-th record (1: all of them), and reports any disagreement as a violation, v5's
+	// verdict standing. 0 means DefaultCrossCheck; a negative value never cross-checks.
+	CrossCheck int
+	// Docs makes Judge return the decoded document of every event (the suite's collector reads
+	// them), at the cost of the decoding the fast path saves.
+	Docs bool
 }
+
+// DefaultCrossCheck is how often, by default, a fast verdict is judged again by jsonschema/v5:
+// one record in a thousand costs about 4% of the fast path's time.
+const DefaultCrossCheck = 1000
+
+// RuleFastPath is the finding of an event the fast path accepted and jsonschema/v5 did not, or
+// read differently: a bug in this harness, which v5's verdict overrules.
+const RuleFastPath = "harness.fast-path"
 
 // Pipeline judges records one at a time, in consumption order, into one report: each against
 // its event's schema, then the stream against the sequence rules.
 type Pipeline struct {
-	set  *contract.Set
-	chk  *check.Checker
-	opts Options
-	rep  *report.Report
+	set   *contract.Set
+	chk   *check.Checker
+	opts  Options
+	rep   *report.Report
+	every int    // cross-check period; 0: never
+	seq   uint64 // records judged so far
+	// fast is the fast path, replaced in tests to prove a disagreement is caught.
+	fast func(raw []byte) contract.Result
 }
 
 // New returns a pipeline with an empty report.
@@ -53,7 +77,21 @@ func New(opts Options) (*Pipeline, error) {
 	rep := report.New()
 	rep.Schemas, rep.Strict, rep.InitialState = set.Source(), opts.Strict, opts.Initial.String()
 	rep.Invariants = ruleIDs()
-	return &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep}, nil
+	rep.Judged = &report.Judged{FastPath: !opts.V5Only, Gaps: set.FastPathGaps()}
+	if len(rep.Judged.Gaps) == 0 || opts.V5Only {
+		rep.Judged.Gaps = nil
+	}
+	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.Check}
+	if opts.Docs {
+		p.fast = set.Validate
+	}
+	switch {
+	case opts.CrossCheck == 0:
+		p.every = DefaultCrossCheck
+	case opts.CrossCheck > 0:
+		p.every = opts.CrossCheck
+	}
+	return p, nil
 }
 
 func ruleIDs() []string {
@@ -85,14 +123,63 @@ func (p *Pipeline) AddRun(f finding.Finding) { p.add(f) }
 func (p *Pipeline) Forget(partitions []int32) { p.chk.Forget(partitions...) }
 
 // Judge checks one record, counts it, and returns what the schemas made of it (findings placed
-// at the record), so that a caller needing the decoded event does not decode it again.
+// at the record). The document of an event the fast path accepted is nil unless Options.Docs.
 func (p *Pipeline) Judge(rec record.Record) contract.Result {
+	p.seq++
+	j := p.judge(rec, p.seq)
+	p.apply(rec, j)
+	return j.Result
+}
+
+// judged is a record's verdict from the schemas, and how it was reached.
+type judged struct {
+	contract.Result
+	crossChecked, disagreed bool
+}
+
+// judge applies the schemas to the seq-th record. It only reads the pipeline, so records can be
+// judged concurrently; apply must then take them in order.
+func (p *Pipeline) judge(rec record.Record, seq uint64) judged {
+	switch {
+	case rec.Problem != nil:
+		return judged{Result: contract.Result{Findings: []finding.Finding{*rec.Problem}}}
+	case p.opts.V5Only:
+		return judged{Result: p.set.ValidateV5(rec.Value)}
+	}
+	res := p.fast(rec.Value)
+	if !res.Fast || p.every == 0 || seq%uint64(p.every) != 1%uint64(p.every) {
+		return judged{Result: res}
+	}
+	v5 := p.set.ValidateV5(rec.Value)
+	if v5.Decoded() && len(v5.Findings) == 0 && v5.Event == res.Event && contract.AttrsOf(v5.Doc) == res.Attrs {
+		return judged{Result: res, crossChecked: true}
+	}
+	v5.Findings = append(v5.Findings, finding.Finding{
+		Rule: RuleFastPath, Severity: finding.Violation, Event: v5.Event,
+		Expected: "jsonschema/v5's verdict", Found: fmt.Sprintf("the fast path accepted %s as valid", orNone(res.Event)),
+		Message: fmt.Sprintf("the harness's fast path accepted this %s, and jsonschema/v5, which is the judge, does not agree (its findings, if any, are reported alongside); "+
+			"this is a bug in the harness: please report it with this record, and use --v5-only meanwhile", orNone(res.Event)),
+	})
+	return judged{Result: v5, crossChecked: true, disagreed: true}
+}
+
+func orNone(event string) string {
+	if event == "" {
+		return "message"
+	}
+	return event
+}
+
+// apply counts a judged record into the report and steps the sequence checker; records must come
+// in consumption order.
+func (p *Pipeline) apply(rec record.Record, j judged) {
 	if rec.Problem != nil {
 		p.rep.CountUndecodable()
 		p.add(*rec.Problem)
-		return contract.Result{Findings: []finding.Finding{*rec.Problem}}
+		return
 	}
-	res := p.set.Validate(rec.Value)
+	p.count(j)
+	res := &j.Result
 	if res.Decoded() {
 		p.rep.CountEvent(res.Event)
 	} else {
@@ -102,12 +189,31 @@ func (p *Pipeline) Judge(rec record.Record) contract.Result {
 		res.Findings[i].Place = rec.Place
 		p.add(res.Findings[i])
 	}
-	if res.Decoded() {
-		for _, f := range p.chk.Step(check.Event{ID: res.Event, Doc: res.Doc, Place: rec.Place}) {
-			p.add(f)
-		}
+	if !res.Decoded() {
+		return
 	}
-	return res
+	ev := check.Event{ID: res.Event, Doc: res.Doc, Place: rec.Place}
+	if res.Doc == nil {
+		ev.Attrs = &res.Attrs
+	}
+	for _, f := range p.chk.Step(ev) {
+		p.add(f)
+	}
+}
+
+func (p *Pipeline) count(j judged) {
+	c := p.rep.Judged
+	if j.Fast && !j.disagreed {
+		c.Fast++
+	} else {
+		c.V5++
+	}
+	if j.crossChecked {
+		c.CrossChecked++
+	}
+	if j.disagreed {
+		c.Disagreements++
+	}
 }
 
 // Finish adds the findings only the whole run can show and returns the report. Call it once.

@@ -146,14 +146,16 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	}
 	out := printer{format: o.common.format, w: stdout}
 	var violations, warnings atomic.Int64
-	p, err := verify.New(verify.Options{Schemas: set, Strict: o.common.strict, Initial: o.common.initial, OnFinding: func(f finding.Finding) {
+	opts := o.common.options(set)
+	opts.OnFinding = func(f finding.Finding) {
 		if f.Severity == finding.Violation {
 			violations.Add(1)
 		} else {
 			warnings.Add(1)
 		}
 		out.finding(f)
-	}})
+	}
+	p, err := verify.New(opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage

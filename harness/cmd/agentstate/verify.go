@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/check"
@@ -36,6 +37,8 @@ type commonFlags struct {
 	initialState string
 	schemas      string
 	reportJSON   string
+	v5Only       bool
+	crossCheck   int
 	initial      check.InitialState // parsed from initialState by validate
 }
 
@@ -44,6 +47,18 @@ func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) err
 	if err != nil {
 		return err
 	}
+	v5Only, err := envBool(getenv, "AGENTSTATE_V5_ONLY")
+	if err != nil {
+		return err
+	}
+	crossCheck := verify.DefaultCrossCheck
+	if v := getenv("AGENTSTATE_CROSS_CHECK"); v != "" {
+		if crossCheck, err = strconv.Atoi(v); err != nil || crossCheck < 0 {
+			return fmt.Errorf("AGENTSTATE_CROSS_CHECK=%q: expected a count of records, 0 for never", v)
+		}
+	}
+	fs.BoolVar(&c.v5Only, "v5-only", v5Only, "judge every event with jsonschema/v5 alone, without the fast path (about 20 times slower; the verdicts are the same) [AGENTSTATE_V5_ONLY]")
+	fs.IntVar(&c.crossCheck, "cross-check", crossCheck, "judge again with jsonschema/v5 the fast path's verdict on one record in N, reporting any disagreement as a violation; 1 for every record, 0 for never [AGENTSTATE_CROSS_CHECK]")
 	fs.BoolVar(&c.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
 	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
 	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
@@ -61,7 +76,19 @@ func (c *commonFlags) validate() error {
 		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
 	}
 	c.initial = initial
+	if c.crossCheck < 0 {
+		return fmt.Errorf("--cross-check %d: expected a count of records, 0 for never", c.crossCheck)
+	}
 	return nil
+}
+
+// options are the verify.Options the shared flags set.
+func (c *commonFlags) options(set *contract.Set) verify.Options {
+	cross := c.crossCheck
+	if cross == 0 {
+		cross = -1
+	}
+	return verify.Options{Schemas: set, Strict: c.strict, Initial: c.initial, V5Only: c.v5Only, CrossCheck: cross}
 }
 
 type verifyFlags struct {
@@ -117,10 +144,9 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitUsage
 	}
 	out := printer{format: v.format, w: stdout}
-	rep, err := verify.Run(ctx, inputs, verify.Options{
-		Schemas: set, Strict: v.strict, Initial: v.initial,
-		OnFinding: out.finding,
-	})
+	opts := v.options(set)
+	opts.OnFinding = out.finding
+	rep, err := verify.Run(ctx, inputs, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "agentstate:", err)
 		return exitUsage

@@ -1,0 +1,603 @@
+package contract
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// The scanner of the fast path reads the raw bytes once against the compiled nodes, without
+// building a document. It accepts a strict subset of JSON, and anything outside it is a "don't
+// know" that sends the message to v5: strings with escapes or control characters or invalid
+// UTF-8, numbers with a fraction, an exponent or more than 18 digits, duplicate or escaped member
+// names, nesting deeper than maxDepth, more than maxExtra members outside an object's
+// properties.
+
+const (
+	maxDepth = 32
+	maxExtra = 16
+)
+
+// fastEvent is the fast path of one event: its name as the set spells it, and its schema.
+type fastEvent struct {
+	name string
+	node *fastNode
+}
+
+// fast judges a message on the fast path: ok means the message is valid with no finding at all,
+// as v5 would judge it, and attrs are what AttrsOf would read of it. !ok says nothing
+// about the message.
+func (s *Set) fast(raw []byte) (event string, attrs Attrs, ok bool) {
+	var buf [maxTop]topMember
+	members, id, ok := topMembers(raw, buf[:0])
+	if !ok {
+		return "", attrs, false
+	}
+	ev, ok := s.fastEvents[string(id)]
+	if !ok || ev.node == nil {
+		return "", attrs, false
+	}
+	var caps captures
+	if !topObject(raw, members, ev.node, &caps) {
+		return "", attrs, false
+	}
+	return ev.name, caps.attrs(raw), true
+}
+
+// maxTop bounds the top-level members of a message the fast path handles.
+const maxTop = 32
+
+// topMember is where a member of the top-level object is: its name, its value, and the comma or
+// brace after the value.
+type topMember struct {
+	nameStart, nameEnd, value, end int32
+}
+
+// topMembers finds the members of the top-level object and the id among them, judging nothing
+// but where they are: the names, and that the object is all there is. The values are judged by
+// topObject once the id has said which schema applies.
+func topMembers(b []byte, out []topMember) ([]topMember, []byte, bool) {
+	if len(b) > 1<<30 {
+		return nil, nil, false
+	}
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, nil, false
+	}
+	var id []byte
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return nil, nil, false // no id
+	}
+	for len(out) < cap(out) {
+		if i >= len(b) || b[i] != '"' {
+			return nil, nil, false
+		}
+		start, end, ok := scanString(b, i)
+		if !ok {
+			return nil, nil, false
+		}
+		i = skipSpace(b, end+1)
+		if i >= len(b) || b[i] != ':' {
+			return nil, nil, false
+		}
+		i = skipSpace(b, i+1)
+		m := topMember{nameStart: int32(start), nameEnd: int32(end), value: int32(i)}
+		if id == nil && string(b[start:end]) == "id" && i < len(b) && b[i] == '"' {
+			if s, e, ok := scanString(b, i); ok {
+				id = b[s:e]
+			}
+		}
+		if i, ok = skipValue(b, i); !ok {
+			return nil, nil, false
+		}
+		i = skipSpace(b, i)
+		m.end = int32(i)
+		out = append(out, m)
+		if i >= len(b) {
+			return nil, nil, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return out, id, id != nil && skipSpace(b, i+1) == len(b)
+		default:
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+// topObject judges the members topMembers found against an event's schema.
+func topObject(b []byte, members []topMember, n *fastNode, caps *captures) bool {
+	var o objectScan
+	for _, m := range members {
+		name := b[m.nameStart:m.nameEnd]
+		child, known, ok := o.member(n, name)
+		if !ok {
+			return false
+		}
+		end, ok := value(b, int(m.value), child, 0)
+		if !ok || skipSpace(b, end) != int(m.end) {
+			return false
+		}
+		caps.note(n, known, name, child, int(m.value), end)
+	}
+	return o.complete(n)
+}
+
+// objectScan is what judging one object needs to remember: which of the schema's names were
+// seen, and the members outside them.
+type objectScan struct {
+	seen   uint64
+	extra  [maxExtra][]byte
+	nextra int
+}
+
+// member returns the schema a member's value must match (nil: any value), and the member's index
+// among n's names or -1; ok is false when the member makes the object one the fast path leaves
+// to v5 (a duplicate, a member n forbids, too many free members).
+func (o *objectScan) member(n *fastNode, name []byte) (child *fastNode, known int, ok bool) {
+	child, known = n.member(name)
+	switch {
+	case known >= 0:
+		if o.seen&(1<<known) != 0 {
+			return nil, known, false
+		}
+		o.seen |= 1 << known
+	case n != nil && n.addl == addlNone:
+		return nil, known, false
+	case o.nextra == maxExtra || hasName(o.extra[:o.nextra], name):
+		return nil, known, false
+	default:
+		o.extra[o.nextra] = name
+		o.nextra++
+	}
+	if child == nil && n != nil && (known < 0 || known >= n.nprops) {
+		child, ok = n.additional()
+		return child, known, ok
+	}
+	return child, known, true
+}
+
+// complete says whether the object held every member n requires.
+func (o *objectScan) complete(n *fastNode) bool { return n == nil || o.seen&n.required == n.required }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// value scans the JSON value at b[i] against n (nil: any value) and returns the index after it.
+func value(b []byte, i int, n *fastNode, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	if n != nil && n.anything {
+		n = nil
+	}
+	switch c := b[i]; {
+	case c == '"':
+		return stringValue(b, i, n)
+	case c == '{':
+		return object(b, i, n, depth+1)
+	case c == '[':
+		return array(b, i, n, depth+1)
+	case c == '-' || c >= '0' && c <= '9':
+		return number(b, i, n)
+	case c == 't':
+		return literal(b, i, "true", n, tBoolean)
+	case c == 'f':
+		return literal(b, i, "false", n, tBoolean)
+	case c == 'n':
+		return literal(b, i, "null", n, tNull)
+	}
+	return i, false
+}
+
+// allows says whether n admits a value of JSON type t that is not a string (strings have their
+// own checks): the type keyword, and const or enum, which only ever allow strings here.
+func (n *fastNode) allows(t uint8) bool {
+	if n == nil {
+		return true
+	}
+	return n.strs == nil && (n.types == 0 || n.types&t != 0)
+}
+
+func literal(b []byte, i int, word string, n *fastNode, t uint8) (int, bool) {
+	if !bytes.HasPrefix(b[i:], []byte(word)) || !n.allows(t) {
+		return i, false
+	}
+	return i + len(word), true
+}
+
+// strClass sorts the bytes inside a string: plain, the closing quote, what the fast path leaves
+// to v5 (a backslash or a control character), and the bytes of multi-byte UTF-8.
+var strClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == '"':
+			t[c] = 1
+		case c == '\\' || c < 0x20:
+			t[c] = 2
+		case c >= utf8.RuneSelf:
+			t[c] = 3
+		}
+	}
+	return t
+}()
+
+// scanString returns the bounds of the contents of the string whose quote is at b[i] and the
+// index after its closing quote.
+func scanString(b []byte, i int) (start, end int, ok bool) {
+	q := bytes.IndexByte(b[i+1:], '"')
+	if q < 0 {
+		return 0, 0, false
+	}
+	start, end = i+1, i+1+q
+	for _, c := range b[start:end] {
+		if strClass[c] != 0 {
+			return scanSpecial(b, start)
+		}
+	}
+	return start, end, true
+}
+
+// scanString's slow path: a string with a backslash, a control character or multi-byte UTF-8.
+func scanSpecial(b []byte, start int) (int, int, bool) {
+	ascii := true
+	for j := start; j < len(b); j++ {
+		switch strClass[b[j]] {
+		case 1:
+			if !ascii && !utf8.Valid(b[start:j]) {
+				return 0, 0, false
+			}
+			return start, j, true
+		case 2:
+			return 0, 0, false
+		case 3:
+			ascii = false
+		}
+	}
+	return 0, 0, false
+}
+
+func stringValue(b []byte, i int, n *fastNode) (int, bool) {
+	start, end, ok := scanString(b, i)
+	if !ok {
+		return i, false
+	}
+	if n == nil {
+		return end + 1, true
+	}
+	s := b[start:end]
+	if n.types != 0 && n.types&tString == 0 {
+		return i, false
+	}
+	if n.strs != nil {
+		if _, in := n.strs[string(s)]; !in {
+			return i, false
+		}
+	}
+	if n.minLen >= 0 || n.maxLen >= 0 {
+		l := utf8.RuneCount(s)
+		if n.minLen >= 0 && l < n.minLen || n.maxLen >= 0 && l > n.maxLen {
+			return i, false
+		}
+	}
+	if n.pattern != nil && !n.pattern.Match(s) {
+		return i, false
+	}
+	return end + 1, true
+}
+
+// intLiteral reads an integer literal of at most 18 digits (so that it fits an int64); a fraction
+// or an exponent is not one.
+func intLiteral(b []byte, i int) (v int64, next int, ok bool) {
+	j := i
+	neg := j < len(b) && b[j] == '-'
+	if neg {
+		j++
+	}
+	digits := j
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		v = v*10 + int64(b[j]-'0')
+		j++
+	}
+	n := j - digits
+	if n == 0 || n > 18 || n > 1 && b[digits] == '0' {
+		return 0, i, false
+	}
+	if j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+		return 0, i, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, j, true
+}
+
+func number(b []byte, i int, n *fastNode) (int, bool) {
+	v, next, ok := intLiteral(b, i)
+	if !ok || !n.allows(tInteger|tNumber) {
+		return i, false
+	}
+	if n != nil && (n.hasMin && v < n.min || n.hasMax && v > n.max) {
+		return i, false
+	}
+	return next, true
+}
+
+func array(b []byte, i int, n *fastNode, depth int) (int, bool) {
+	if depth > maxDepth || !n.allows(tArray) {
+		return i, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		var ok bool
+		if i, ok = value(b, i, nil, depth); !ok {
+			return i, false
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// object scans an object against n.
+func object(b []byte, i int, n *fastNode, depth int) (int, bool) {
+	if depth > maxDepth || i >= len(b) || b[i] != '{' || !n.allows(tObject) {
+		return i, false
+	}
+	var o objectScan
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, o.complete(n)
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return i, false
+		}
+		start, end, ok := scanString(b, i)
+		if !ok {
+			return i, false
+		}
+		i = skipSpace(b, end+1)
+		if i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		i = skipSpace(b, i+1)
+		child, _, ok := o.member(n, b[start:end])
+		if !ok {
+			return i, false
+		}
+		if i, ok = value(b, i, child, depth); !ok {
+			return i, false
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return i + 1, o.complete(n)
+		default:
+			return i, false
+		}
+	}
+}
+
+// member returns the schema of a member and its index among n's names, or -1 when n does not
+// name it.
+func (n *fastNode) member(name []byte) (*fastNode, int) {
+	if n == nil {
+		return nil, -1
+	}
+	for _, k := range n.buckets[nameHash(name)] {
+		if n.names[k] == string(name) {
+			if int(k) < n.nprops {
+				return n.props[k], int(k)
+			}
+			return nil, int(k)
+		}
+	}
+	return nil, -1
+}
+
+// additional returns the schema of a member outside n's properties; ok is false when there may
+// be none.
+func (n *fastNode) additional() (*fastNode, bool) {
+	switch n.addl {
+	case addlNone:
+		return nil, false
+	case addlSchema:
+		return n.addlNode, true
+	}
+	return nil, true
+}
+
+func hasName(names [][]byte, name []byte) bool {
+	for _, s := range names {
+		if bytes.Equal(s, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipValue returns the index after the value at b[i], matching brackets and strings only: the
+// validating scan judges the value later. A scalar ends at the comma or bracket after it.
+func skipValue(b []byte, i int) (int, bool) {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(b) {
+				return i, false
+			}
+			if i = j; depth == 0 {
+				return i + 1, true
+			}
+		case '{', '[':
+			if depth++; depth > maxDepth {
+				return i, false
+			}
+		case '}', ']':
+			if depth == 0 {
+				return i, true
+			}
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		case ',':
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return i, depth == 0
+}
+
+// captures are the bounds of the top-level values the sequence rules read, and their schemas.
+type captures struct {
+	spans [nCaptured][2]int
+	found [nCaptured]bool
+	nodes [nCaptured]*fastNode
+}
+
+const (
+	capThisDN = iota
+	capAgentID
+	capCustomerID
+	capAgentWorkMode
+	capThisDNRole
+	capConnID
+	capReferenceID
+	capTime
+	nCaptured
+)
+
+// captureSlot returns the capture slot of a top-level member name, or -1.
+func captureSlot(name []byte) int {
+	switch string(name) {
+	case "ThisDN":
+		return capThisDN
+	case "AgentID":
+		return capAgentID
+	case "CustomerID":
+		return capCustomerID
+	case "AgentWorkMode":
+		return capAgentWorkMode
+	case "ThisDNRole":
+		return capThisDNRole
+	case "ConnID":
+		return capConnID
+	case "ReferenceID":
+		return capReferenceID
+	case "time":
+		return capTime
+	}
+	return -1
+}
+
+// note records where a top-level member's value is, when the rules read it: the slot comes
+// from the node's table for the names it declares.
+func (c *captures) note(n *fastNode, known int, name []byte, child *fastNode, start, end int) {
+	k := -1
+	if known >= 0 {
+		k = int(n.capOf[known])
+	} else {
+		k = captureSlot(name)
+	}
+	if k >= 0 {
+		c.spans[k], c.found[k], c.nodes[k] = [2]int{start, end}, true, child
+	}
+}
+
+// attrs reads what AttrsOf reads, from a message the scan accepted.
+func (c *captures) attrs(b []byte) Attrs {
+	var a Attrs
+	a.ThisDN = c.text(b, capThisDN)
+	a.AgentID = c.text(b, capAgentID)
+	a.CustomerID = c.text(b, capCustomerID)
+	a.AgentWorkMode = c.text(b, capAgentWorkMode)
+	a.ThisDNRole = c.text(b, capThisDNRole)
+	a.ConnID = c.text(b, capConnID)
+	ref := c.spans[capReferenceID]
+	a.ReferenceID = c.found[capReferenceID] && string(b[ref[0]:ref[1]]) != "null"
+	if c.found[capTime] {
+		t := c.spans[capTime]
+		a.Time, a.Timed = stampOf(b[t[0]:t[1]])
+	}
+	return a
+}
+
+func (c *captures) text(b []byte, k int) Text {
+	if !c.found[k] {
+		return Text{}
+	}
+	v := b[c.spans[k][0]:c.spans[k][1]]
+	if len(v) < 3 || v[0] != '"' {
+		return Text{Bad: true}
+	}
+	if n := c.nodes[k]; n != nil && n.strs != nil {
+		return Text{Value: n.strs[string(v[1:len(v)-1])]} // the schema's own string: no copy
+	}
+	return Text{Value: string(v[1 : len(v)-1])}
+}
+
+// stampOf reads the seconds and useconds of an accepted time value, as AttrsOf does.
+func stampOf(v []byte) (int64, bool) {
+	if len(v) == 0 || v[0] != '{' {
+		return 0, false
+	}
+	var sec, usec int64
+	var hasSec, hasUsec bool
+	i := skipSpace(v, 1)
+	for i < len(v) && v[i] == '"' {
+		start, end, _ := scanString(v, i)
+		i = skipSpace(v, end+1)
+		i = skipSpace(v, i+1) // the colon
+		num, next, isInt := intLiteral(v, i)
+		switch string(v[start:end]) {
+		case "seconds":
+			sec, hasSec = num, isInt
+		case "useconds":
+			usec, hasUsec = num, isInt
+		}
+		if i = next; !isInt {
+			i, _ = skipValue(v, i)
+		}
+		i = skipSpace(v, i)
+		if i < len(v) && v[i] == ',' {
+			i = skipSpace(v, i+1)
+		}
+	}
+	if !hasSec || !hasUsec {
+		return 0, false
+	}
+	return Stamp(sec, usec)
+}
