@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
@@ -39,6 +40,9 @@ type Options struct {
 	// CrossCheck-th record (1: all of them), and reports any disagreement as a violation, v5's
 	// verdict standing. 0 means DefaultCrossCheck; a negative value never cross-checks.
 	CrossCheck int
+	// Workers is how many goroutines Run judges records with against the schemas; 0 means
+	// GOMAXPROCS. Records are applied to the report and the checker in order whatever it is.
+	Workers int
 	// Docs makes Judge return the decoded document of every event (the suite's collector reads
 	// them), at the cost of the decoding the fast path saves.
 	Docs bool
@@ -229,15 +233,25 @@ func (p *Pipeline) Finish() *report.Report {
 }
 
 // Run reads every input in order and returns the report. An error means an input could not be
-// read; the report then holds what was read before it, unfinished.
+// read; the report then holds what was read before it, unfinished. With more than one CPU
+// (GOMAXPROCS), records are judged against the schemas in parallel and applied to the report and
+// the sequence checker in their order, so the verdict is the same as with one.
 func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, error) {
 	p, err := New(opts)
 	if err != nil {
 		return nil, err
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	for _, in := range inputs {
 		p.rep.Files = append(p.rep.Files, in.Name)
-		if err := p.readAll(ctx, in); err != nil {
+		read := p.readAll
+		if workers > 1 {
+			read = func(ctx context.Context, in Input) error { return p.readParallel(ctx, in, workers) }
+		}
+		if err := read(ctx, in); err != nil {
 			return p.rep, err
 		}
 	}
