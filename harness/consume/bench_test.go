@@ -3,13 +3,18 @@ package consume_test
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
+	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/consume"
-	"github.com/voice-agentstate/conformance/harness/record"
+	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/gen"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
@@ -32,27 +37,63 @@ func fullMessages(b *testing.B) [][]byte {
 }
 
 // BenchmarkConsumeAndValidate measures what observe does per record: consume from the embedded
-// broker (3 partitions), validate against the schemas and count into the report.
+// broker (3 partitions), judge against the schemas on every CPU, and apply to the report and
+// the sequence checker in order. The messages are the full fixtures (every optional attribute).
+// They are not a lawful sequence, so only schema findings count against the run.
 func BenchmarkConsumeAndValidate(b *testing.B) {
-	msgs := fullMessages(b)
+	var recs []brokertest.Record
+	for i, m := range fullMessages(b) {
+		recs = append(recs, brokertest.Record{Partition: int32(i % 3), Key: []byte("t1:1001"), Value: m})
+	}
+	benchObserve(b, recs, check.Unknown, func(f finding.Finding) bool {
+		return !strings.HasPrefix(f.Rule, "agent.") && !strings.HasPrefix(f.Rule, "key.")
+	})
+}
+
+// BenchmarkObserveGenerated is the same over realistic events of a generated lawful stream.
+func BenchmarkObserveGenerated(b *testing.B) {
+	stream, err := gen.Stream(gen.Options{Seed: 1, Events: 20_000, Agents: 200})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []brokertest.Record
+	for _, m := range stream {
+		h := fnv.New32a()
+		h.Write([]byte(m.Key))
+		recs = append(recs, brokertest.Record{Partition: int32(h.Sum32() % 3), Key: []byte(m.Key), Value: m.Value})
+	}
+	benchObserve(b, recs, check.Clean, func(finding.Finding) bool { return true })
+}
+
+// benchObserve produces b.N records, cycling through msgs (untimed), then times observing them
+// until the end offsets. counts says which findings fail the run.
+func benchObserve(b *testing.B, msgs []brokertest.Record, initial check.InitialState, counts func(finding.Finding) bool) {
 	br := brokertest.Embedded(b, 3)
 	recs := make([]brokertest.Record, b.N)
 	for i := range recs {
-		recs[i] = brokertest.Record{Partition: int32(i % 3), Key: []byte("t1:1001"), Value: msgs[i%len(msgs)]}
+		recs[i] = msgs[i%len(msgs)]
 	}
 	for i := 0; i < len(recs); i += 10000 {
 		brokertest.Produce(b, br, recs[i:min(i+10000, len(recs))]...)
 	}
-	p, err := verify.New(verify.Options{})
+	p, err := verify.New(verify.Options{Initial: initial})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	res, err := consume.Run(context.Background(), br, consume.Options{UntilEnd: true}, func(r record.Record) { p.Judge(r) })
+	s := p.Stream(0, 100*time.Millisecond)
+	res, err := consume.Run(context.Background(), br, consume.Options{UntilEnd: true}, s.Add)
+	s.Close()
 	b.StopTimer()
-	if err != nil || res.Records != b.N || p.Report().Events != b.N || len(p.Report().Violations) != 0 {
-		b.Fatalf("err %v, records %d of %d, violations %d", err, res.Records, b.N, len(p.Report().Violations))
+	var bad []finding.Finding
+	for _, f := range p.Report().Violations {
+		if counts(f) {
+			bad = append(bad, f)
+		}
+	}
+	if err != nil || res.Records != b.N || p.Report().Events != b.N || len(bad) != 0 {
+		b.Fatalf("err %v, records %d of %d, violations %d: %v", err, res.Records, b.N, len(bad), bad)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

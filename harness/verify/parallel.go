@@ -1,19 +1,30 @@
 package verify
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
 	"sync"
+	"time"
 
 	"github.com/voice-agentstate/conformance/harness/record"
 )
 
-// The parallel reading of one input: a reader fills batches of records, workers judge each
-// batch against the schemas (judge only reads the pipeline), and the caller applies the batches
-// to the report and the checker in the order they were read. A fixed number of batches is
-// recycled, so memory does not grow with the input.
+// A Stream judges records on several workers and applies them to the pipeline's report and
+// checker in the order they were added, so the verdict is the one Judge would give. Records are
+// added in batches (recycled, so memory does not grow with the stream); the judging of a batch
+// against the schemas only reads the pipeline, and one goroutine applies batches in order.
+type Stream struct {
+	p     *Pipeline
+	mu    sync.Mutex // guards cur and seq: Add and the flush ticker both fill batches
+	cur   *batch
+	seq   uint64
+	free  chan *batch
+	work  chan *batch
+	order chan *batch
+
+	workers sync.WaitGroup
+	applied chan struct{} // closed when the applier has applied the last batch
+	stop    chan struct{} // stops the flush ticker
+	closed  bool
+}
 
 const (
 	batchRecords = 256
@@ -21,103 +32,137 @@ const (
 )
 
 type batch struct {
-	recs  []record.Record
-	out   []judged
-	buf   []byte // the records' values, copied out of the reader's buffer
-	first uint64 // the sequence number of recs[0]
-	done  chan struct{}
+	recs    []record.Record
+	out     []judged
+	buf     []byte // the records' values, copied out of the caller's buffers
+	first   uint64 // the sequence number of recs[0]
+	judged  chan struct{}
+	applied chan struct{}
 }
 
-func (b *batch) reset(first uint64) {
-	b.recs, b.out, b.buf, b.first = b.recs[:0], b.out[:0], b.buf[:0], first
-	b.done = make(chan struct{})
+// Stream starts judging records on workers goroutines (GOMAXPROCS when 0 or less). A batch that
+// is not full is applied after at most flushEvery (never, when 0), so that a slow stream's
+// findings are not held back. Call Close when the stream ends, and Sync before using the
+// pipeline (Report, AddRun, Forget, Finish) while it runs.
+func (p *Pipeline) Stream(workers int, flushEvery time.Duration) *Stream {
+	if workers <= 0 {
+		workers = max(1, runtimeWorkers())
+	}
+	inflight := 2 * (workers + 1)
+	s := &Stream{p: p, seq: p.seq, free: make(chan *batch, inflight), work: make(chan *batch, inflight),
+		order: make(chan *batch, inflight), applied: make(chan struct{}), stop: make(chan struct{})}
+	for range inflight {
+		s.free <- &batch{buf: make([]byte, 0, batchBytes), out: make([]judged, 0, batchRecords)}
+	}
+	s.cur = s.next()
+	for range workers {
+		s.workers.Add(1)
+		go s.judge()
+	}
+	go s.apply()
+	if flushEvery > 0 {
+		go s.tick(flushEvery)
+	}
+	return s
 }
 
-// add copies a record into the batch and says whether the batch is full.
-func (b *batch) add(rec record.Record) bool {
+func (s *Stream) next() *batch {
+	b := <-s.free
+	b.recs, b.out, b.buf, b.first = b.recs[:0], b.out[:0], b.buf[:0], s.seq+1
+	b.judged, b.applied = make(chan struct{}), make(chan struct{})
+	return b
+}
+
+// Add copies a record into the stream. Its value may be reused once Add returns.
+func (s *Stream) Add(rec record.Record) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.cur
 	if rec.Value != nil {
 		start := len(b.buf)
 		b.buf = append(b.buf, rec.Value...)
 		rec.Value = b.buf[start:len(b.buf):len(b.buf)]
 	}
 	b.recs = append(b.recs, rec)
-	return len(b.recs) == batchRecords || len(b.buf) >= batchBytes
+	s.seq++
+	if len(b.recs) == batchRecords || len(b.buf) >= batchBytes {
+		s.dispatch()
+	}
 }
 
-func (p *Pipeline) readParallel(ctx context.Context, in Input, workers int) error {
-	inflight := 2 * (workers + 1)
-	free := make(chan *batch, inflight)
-	for range inflight {
-		free <- &batch{buf: make([]byte, 0, batchBytes+record.MaxLine/16)}
+// dispatch sends the current batch, even an empty one, to be judged and applied. s.mu is held.
+func (s *Stream) dispatch() *batch {
+	b := s.cur
+	s.order <- b
+	s.work <- b
+	s.cur = s.next()
+	return b
+}
+
+// Sync returns once every record added so far has been applied.
+func (s *Stream) Sync() {
+	s.mu.Lock()
+	b := s.dispatch()
+	s.mu.Unlock()
+	<-b.applied
+}
+
+// Close applies every record added, and stops the stream's goroutines. It is idempotent.
+func (s *Stream) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
 	}
-	work := make(chan *batch, inflight)
-	order := make(chan *batch, inflight)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range work {
-				b.out = b.out[:len(b.recs)]
-				for i := range b.recs {
-					b.out[i] = p.judge(b.recs[i], b.first+uint64(i))
-				}
-				close(b.done)
-			}
-		}()
+	s.closed = true
+	close(s.stop)
+	if len(s.cur.recs) > 0 {
+		s.dispatch()
 	}
-	var readErr error
-	go func() {
-		defer close(order)
-		defer close(work)
-		readErr = p.fill(ctx, in, free, work, order)
-	}()
-	for b := range order {
-		<-b.done
+	close(s.work)
+	close(s.order)
+	s.mu.Unlock()
+	s.workers.Wait()
+	<-s.applied
+}
+
+func (s *Stream) judge() {
+	defer s.workers.Done()
+	for b := range s.work {
+		b.out = b.out[:len(b.recs)]
 		for i := range b.recs {
-			p.apply(b.recs[i], b.out[i])
+			b.out[i] = s.p.judge(b.recs[i], b.first+uint64(i))
 		}
-		p.seq += uint64(len(b.recs))
-		free <- b
+		close(b.judged)
 	}
-	wg.Wait()
-	return readErr
 }
 
-// fill reads the input into batches, sending each to the workers and, in order, to the caller.
-func (p *Pipeline) fill(ctx context.Context, in Input, free <-chan *batch, work, order chan<- *batch) error {
-	rd := record.NewReader(in.R, in.Name)
-	seq := p.seq + 1
-	b := <-free
-	b.reset(seq)
-	send := func() {
-		if cap(b.out) < len(b.recs) {
-			b.out = make([]judged, 0, batchRecords)
+func (s *Stream) apply() {
+	defer close(s.applied)
+	for b := range s.order {
+		<-b.judged
+		for i := range b.recs {
+			s.p.apply(b.recs[i], b.out[i])
 		}
-		seq += uint64(len(b.recs))
-		order <- b
-		work <- b
-		b = <-free
-		b.reset(seq)
+		s.p.seq += uint64(len(b.recs))
+		close(b.applied)
+		s.free <- b
 	}
-	defer func() {
-		if len(b.recs) > 0 { // every record read is judged and counted, even when the run stops
-			send()
-		}
-	}()
+}
+
+func (s *Stream) tick(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
 	for {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("verify %s: %w", in.Name, err)
-		}
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", in.Name, err)
-		}
-		if b.add(rec) {
-			send()
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			if !s.closed && len(s.cur.recs) > 0 {
+				s.dispatch()
+			}
+			s.mu.Unlock()
 		}
 	}
 }

@@ -243,22 +243,28 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = runtimeWorkers()
+	}
+	judge := func(rec record.Record) { p.Judge(rec) }
+	done := func() {}
+	if workers > 1 {
+		s := p.Stream(workers, 0)
+		judge, done = s.Add, s.Close
 	}
 	for _, in := range inputs {
 		p.rep.Files = append(p.rep.Files, in.Name)
-		read := p.readAll
-		if workers > 1 {
-			read = func(ctx context.Context, in Input) error { return p.readParallel(ctx, in, workers) }
-		}
-		if err := read(ctx, in); err != nil {
+		if err := readAll(ctx, in, judge); err != nil {
+			done() // every record read is counted, even when the run stops
 			return p.rep, err
 		}
 	}
+	done()
 	return p.Finish(), nil
 }
 
-func (p *Pipeline) readAll(ctx context.Context, in Input) error {
+func runtimeWorkers() int { return runtime.GOMAXPROCS(0) }
+
+func readAll(ctx context.Context, in Input, judge func(record.Record)) error {
 	rd := record.NewReader(in.R, in.Name)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -271,6 +277,6 @@ func (p *Pipeline) readAll(ctx context.Context, in Input) error {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", in.Name, err)
 		}
-		p.Judge(rec)
+		judge(rec)
 	}
 }

@@ -169,10 +169,14 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	fmt.Fprintln(stderr, "agentstate: observing", info)
 	var seen atomic.Int64
 	stopProgress := progress(stderr, o.quiet, &seen, &violations, &warnings)
+	// Records are judged on every CPU and applied in consumption order; a quiet topic's
+	// findings wait at most judgeLatency.
+	s := p.Stream(0, judgeLatency)
 	res, cerr := consume.Run(ctx, b, consume.Options{
 		Topic: info.Topic, From: from, MaxEvents: o.maxEvents, Duration: o.duration, UntilEnd: o.untilEnd, Quiet: o.quietFor, Capture: capture,
-		Group: o.group, OnRevoke: p.Forget,
-	}, func(r record.Record) { seen.Add(1); p.Judge(r) })
+		Group: o.group, OnRevoke: func(partitions []int32) { s.Sync(); p.Forget(partitions) },
+	}, func(r record.Record) { seen.Add(1); s.Add(r) })
+	s.Close()
 	stopProgress()
 	captureErr := closeCapture()
 	rep := p.Report()
@@ -182,6 +186,9 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	rep = p.Finish()
 	return o.conclude(rep, out, cerr, captureErr, stderr)
 }
+
+// judgeLatency bounds how long observe holds records before judging them, on a slow topic.
+const judgeLatency = 100 * time.Millisecond
 
 // runFindings records what made the run itself fall short: an interruption, or partitions that
 // never reached their end. Either way the verdict covers only part of the topic, so it fails.
