@@ -78,21 +78,36 @@ func nameHash(name []byte) int {
 	return (len(name)*31 + int(name[0])*7 + int(name[len(name)-1])) & (nameBuckets - 1)
 }
 
-// fastCompiler compiles v5 schemas into fast nodes, once each, following cycles.
+// fastCompiler compiles v5 schemas into fast nodes, once each, following cycles. The events of a
+// set share it, so that a definition they all use (such as DN) is one node.
 type fastCompiler struct {
-	done map[*jsonschema.Schema]*fastNode
+	done  map[*jsonschema.Schema]*fastNode
+	trail []*jsonschema.Schema // the schemas compiled for the event being compiled
 }
 
-// compileFast returns the fast path of an event schema, or an error naming what it lacks.
-func compileFast(sch *jsonschema.Schema) (*fastNode, error) {
-	c := fastCompiler{done: map[*jsonschema.Schema]*fastNode{}}
-	return c.node(sch)
+func newFastCompiler() *fastCompiler {
+	return &fastCompiler{done: map[*jsonschema.Schema]*fastNode{}}
+}
+
+// event returns the fast path of an event schema, or an error naming what it lacks. On an error,
+// every node compiled for the event is forgotten: a node that refers to one that failed is
+// unfinished, and must not serve another event.
+func (c *fastCompiler) event(sch *jsonschema.Schema) (*fastNode, error) {
+	c.trail = c.trail[:0]
+	n, err := c.node(sch)
+	if err != nil {
+		for _, s := range c.trail {
+			delete(c.done, s)
+		}
+	}
+	return n, err
 }
 
 func (c *fastCompiler) node(s *jsonschema.Schema) (*fastNode, error) {
 	if n, ok := c.done[s]; ok {
 		return n, nil
 	}
+	c.trail = append(c.trail, s)
 	if err := onlyKnownKeywords(s); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Location, err)
 	}

@@ -26,7 +26,41 @@ type fastEvent struct {
 // fast judges a message on the fast path: ok means the message is valid with no finding at all,
 // as v5 would judge it, and attrs are what AttrsOf would read of it. !ok says nothing
 // about the message.
-func (s *Set) fast(raw []byte) (event string, attrs Attrs, ok bool) {
+func (s *Set) fast(raw []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
+	if s.top != nil {
+		return s.top.fastOnePass(raw, strs)
+	}
+	return s.fastTwoPass(raw, strs)
+}
+
+// Strings keeps the attribute values the fast path has read, so that a stream naming the same
+// agents and DNs again and again does not copy them for every event. It holds at most
+// maxStrings values, and starts again when full. It is not safe for concurrent use: give each
+// goroutine its own. The zero value is ready to use.
+type Strings struct {
+	m map[string]string
+}
+
+const maxStrings = 1 << 16
+
+func (c *Strings) get(v []byte) string {
+	if c == nil {
+		return string(v)
+	}
+	if s, ok := c.m[string(v)]; ok {
+		return s
+	}
+	if c.m == nil || len(c.m) >= maxStrings {
+		c.m = make(map[string]string, 1024)
+	}
+	s := string(v)
+	c.m[s] = s
+	return s
+}
+
+// fastTwoPass finds the id first, then judges the top level against its event's schema: the
+// way when the set's top-level names are too many for the top table.
+func (s *Set) fastTwoPass(raw []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
 	var buf [maxTop]topMember
 	members, id, ok := topMembers(raw, buf[:0])
 	if !ok {
@@ -36,7 +70,7 @@ func (s *Set) fast(raw []byte) (event string, attrs Attrs, ok bool) {
 	if !ok || ev.node == nil {
 		return "", attrs, false
 	}
-	var caps captures
+	caps := captures{strs: strs}
 	if !topObject(raw, members, ev.node, &caps) {
 		return "", attrs, false
 	}
@@ -232,17 +266,15 @@ var strClass = func() (t [256]uint8) {
 // scanString returns the bounds of the contents of the string whose quote is at b[i] and the
 // index after its closing quote.
 func scanString(b []byte, i int) (start, end int, ok bool) {
-	q := bytes.IndexByte(b[i+1:], '"')
-	if q < 0 {
-		return 0, 0, false
-	}
-	start, end = i+1, i+1+q
-	for _, c := range b[start:end] {
-		if strClass[c] != 0 {
-			return scanSpecial(b, start)
+	for j := i + 1; j < len(b); j++ {
+		if c := strClass[b[j]]; c != 0 {
+			if c == 1 {
+				return i + 1, j, true
+			}
+			return scanSpecial(b, i+1)
 		}
 	}
-	return start, end, true
+	return 0, 0, false
 }
 
 // scanString's slow path: a string with a backslash, a control character or multi-byte UTF-8.
@@ -483,6 +515,7 @@ func skipValue(b []byte, i int) (int, bool) {
 
 // captures are the bounds of the top-level values the sequence rules read, and their schemas.
 type captures struct {
+	strs  *Strings
 	spans [nCaptured][2]int
 	found [nCaptured]bool
 	nodes [nCaptured]*fastNode
@@ -532,8 +565,13 @@ func (c *captures) note(n *fastNode, known int, name []byte, child *fastNode, st
 	} else {
 		k = captureSlot(name)
 	}
+	c.noteSlot(k, child, start, end)
+}
+
+// noteSlot records a top-level value in capture slot k (nothing when k is -1), judged by node.
+func (c *captures) noteSlot(k int, node *fastNode, start, end int) {
 	if k >= 0 {
-		c.spans[k], c.found[k], c.nodes[k] = [2]int{start, end}, true, child
+		c.spans[k], c.found[k], c.nodes[k] = [2]int{start, end}, true, node
 	}
 }
 
@@ -566,7 +604,7 @@ func (c *captures) text(b []byte, k int) Text {
 	if n := c.nodes[k]; n != nil && n.strs != nil {
 		return Text{Value: n.strs[string(v[1:len(v)-1])]} // the schema's own string: no copy
 	}
-	return Text{Value: string(v[1 : len(v)-1])}
+	return Text{Value: c.strs.get(v[1 : len(v)-1])}
 }
 
 // stampOf reads the seconds and useconds of an accepted time value, as AttrsOf does.

@@ -49,6 +49,7 @@ type Set struct {
 
 	fastEvents map[string]fastEvent // the fast path of each event; node nil when it has none
 	fastGaps   map[string]string    // why an event has no fast path
+	top        *topTable            // the one-pass reading of the top level; nil when it does not apply
 }
 
 var builtin = sync.OnceValues(func() (*Set, error) { return Load(schemas.FS, "built-in") })
@@ -123,13 +124,15 @@ func Load(fsys fs.FS, source string) (*Set, error) {
 // judged by jsonschema/v5, and FastPathGaps says why.
 func (s *Set) compileFast() {
 	s.fastEvents, s.fastGaps = map[string]fastEvent{}, map[string]string{}
-	for id, sch := range s.events {
-		n, err := compileFast(sch)
+	c := newFastCompiler()
+	for _, id := range Events {
+		n, err := c.event(s.events[id])
 		if err != nil {
 			s.fastGaps[id], n = err.Error(), nil
 		}
 		s.fastEvents[id] = fastEvent{name: id, node: n}
 	}
+	s.top = newTopTable(s.fastEvents)
 }
 
 // FastPathGaps names the events that have no fast path, each with the reason: their messages

@@ -45,8 +45,11 @@ func (r Result) Decoded() bool { return r.Doc != nil || r.Fast }
 // Check judges one raw message against its event's schema as cheaply as it can: a message the
 // fast path accepts comes back with Fast set and its Attrs, without a document; any other is
 // judged by ValidateV5. Findings have no Place: the caller knows where the message was read.
-func (s *Set) Check(raw []byte) Result {
-	if ev, attrs, ok := s.fast(raw); ok {
+func (s *Set) Check(raw []byte) Result { return s.CheckWith(raw, nil) }
+
+// CheckWith is Check, keeping the attribute values it reads in strs (nil: none kept).
+func (s *Set) CheckWith(raw []byte, strs *Strings) Result {
+	if ev, attrs, ok := s.fast(raw, strs); ok {
 		return Result{Event: ev, Attrs: attrs, Fast: true}
 	}
 	return s.ValidateV5(raw)
@@ -55,7 +58,7 @@ func (s *Set) Check(raw []byte) Result {
 // Validate judges one raw message like Check, and always returns the decoded document of a
 // JSON object.
 func (s *Set) Validate(raw []byte) Result {
-	if ev, attrs, ok := s.fast(raw); ok {
+	if ev, attrs, ok := s.fast(raw, nil); ok {
 		if doc, f := decode(raw); f == nil {
 			return Result{Event: ev, Doc: doc, Attrs: attrs, Fast: true}
 		}

@@ -23,7 +23,7 @@ func TestAFastPathThatLiesIsCaught(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.fast = func(raw []byte) contract.Result {
+		p.fast = func(raw []byte, _ *contract.Strings) contract.Result {
 			return contract.Result{Event: "EventDNDOn", Fast: true, Attrs: contract.Attrs{ThisDN: contract.Text{Value: "9999"}}}
 		}
 		for i, l := range lines {

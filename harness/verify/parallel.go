@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/record"
 )
 
@@ -128,10 +129,11 @@ func (s *Stream) Close() {
 
 func (s *Stream) judge() {
 	defer s.workers.Done()
+	var strs contract.Strings
 	for b := range s.work {
 		b.out = b.out[:len(b.recs)]
 		for i := range b.recs {
-			b.out[i] = s.p.judge(b.recs[i], b.first+uint64(i))
+			b.out[i] = s.p.judge(b.recs[i], b.first+uint64(i), &strs)
 		}
 		close(b.judged)
 	}
@@ -142,7 +144,7 @@ func (s *Stream) apply() {
 	for b := range s.order {
 		<-b.judged
 		for i := range b.recs {
-			s.p.apply(b.recs[i], b.out[i])
+			s.p.apply(&b.recs[i], &b.out[i])
 		}
 		s.p.seq += uint64(len(b.recs))
 		close(b.applied)

@@ -65,8 +65,10 @@ type Pipeline struct {
 	rep   *report.Report
 	every int    // cross-check period; 0: never
 	seq   uint64 // records judged so far
+	last  judged // Judge's record, kept here so that it is not allocated each time
 	// fast is the fast path, replaced in tests to prove a disagreement is caught.
-	fast func(raw []byte) contract.Result
+	fast func(raw []byte, strs *contract.Strings) contract.Result
+	strs contract.Strings // Judge's cache of attribute values
 }
 
 // New returns a pipeline with an empty report.
@@ -85,9 +87,9 @@ func New(opts Options) (*Pipeline, error) {
 	if len(rep.Judged.Gaps) == 0 || opts.V5Only {
 		rep.Judged.Gaps = nil
 	}
-	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.Check}
+	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.CheckWith}
 	if opts.Docs {
-		p.fast = set.Validate
+		p.fast = func(raw []byte, _ *contract.Strings) contract.Result { return set.Validate(raw) }
 	}
 	switch {
 	case opts.CrossCheck == 0:
@@ -130,9 +132,9 @@ func (p *Pipeline) Forget(partitions []int32) { p.chk.Forget(partitions...) }
 // at the record). The document of an event the fast path accepted is nil unless Options.Docs.
 func (p *Pipeline) Judge(rec record.Record) contract.Result {
 	p.seq++
-	j := p.judge(rec, p.seq)
-	p.apply(rec, j)
-	return j.Result
+	p.last = p.judge(rec, p.seq, &p.strs)
+	p.apply(&rec, &p.last)
+	return p.last.Result
 }
 
 // judged is a record's verdict from the schemas, and how it was reached.
@@ -143,14 +145,14 @@ type judged struct {
 
 // judge applies the schemas to the seq-th record. It only reads the pipeline, so records can be
 // judged concurrently; apply must then take them in order.
-func (p *Pipeline) judge(rec record.Record, seq uint64) judged {
+func (p *Pipeline) judge(rec record.Record, seq uint64, strs *contract.Strings) judged {
 	switch {
 	case rec.Problem != nil:
 		return judged{Result: contract.Result{Findings: []finding.Finding{*rec.Problem}}}
 	case p.opts.V5Only:
 		return judged{Result: p.set.ValidateV5(rec.Value)}
 	}
-	res := p.fast(rec.Value)
+	res := p.fast(rec.Value, strs)
 	if !res.Fast || p.every == 0 || seq%uint64(p.every) != 1%uint64(p.every) {
 		return judged{Result: res}
 	}
@@ -176,7 +178,7 @@ func orNone(event string) string {
 
 // apply counts a judged record into the report and steps the sequence checker; records must come
 // in consumption order.
-func (p *Pipeline) apply(rec record.Record, j judged) {
+func (p *Pipeline) apply(rec *record.Record, j *judged) {
 	if rec.Problem != nil {
 		p.rep.CountUndecodable()
 		p.add(*rec.Problem)
@@ -205,7 +207,7 @@ func (p *Pipeline) apply(rec record.Record, j judged) {
 	}
 }
 
-func (p *Pipeline) count(j judged) {
+func (p *Pipeline) count(j *judged) {
 	c := p.rep.Judged
 	if j.Fast && !j.disagreed {
 		c.Fast++
