@@ -179,6 +179,7 @@ func TestFastPathAgreesWithV5OnNearMisses(t *testing.T) {
 		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":"s","time":{"seconds":1,"useconds":999999}}`),
 		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Reasons":{"a":1,"b":{"a":2,"b":3}}}`),
 		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Reasons":{"a":1,"a":2}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001"}`),
 		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extensions":{"k":{"n":1,"n":2}}}`),
 	}
 	n, accepted := 0, 0
@@ -250,36 +251,55 @@ func compact(ms []message) [][]byte {
 // custom set changes what it accepts, and a keyword it does not implement turns it off for the
 // events that use it (their messages are all judged by v5) instead of being ignored.
 func TestFastPathFollowsTheSchemasDir(t *testing.T) {
+	const defs = schemas.Defs
 	edits := []struct {
 		name string
-		def  string // a replacement for a definition of defs.schema.json
+		file string
+		path []string // where in the file the body goes; a nil body deletes it
 		body any
 		gap  bool // the events using it lose their fast path
+		// accepts is a message the fast path must accept with these schemas ("": none required)
+		accepts string
 	}{
-		{"integer agent IDs", "AgentID", map[string]any{"type": []string{"string", "integer"}, "minLength": 2, "maximum": 99999}, false},
-		{"free ThisDN", "DN", true, false},
-		{"ConnID const", "ConnID", map[string]any{"const": "00000000000000aF"}, false},
-		{"format", "DN", map[string]any{"type": "string", "format": "email"}, true},
-		{"oneOf", "AgentID", map[string]any{"oneOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "integer"}}}, true},
-		{"maxProperties", "time", map[string]any{"type": "object", "maxProperties": 2}, true},
-		{"numeric enum", "ReferenceID", map[string]any{"enum": []any{1, 2}}, true},
-		{"fractional minimum", "UInt", map[string]any{"type": "integer", "minimum": 0.5}, true},
-		{"false schema", "CallHistory", false, true},
-		{"free ReferenceID", "ReferenceID", true, false},
+		{"integer agent IDs", defs, []string{"$defs", "AgentID"}, map[string]any{"type": []string{"string", "integer"}, "minLength": 2, "maximum": 99999}, false, ""},
+		{"free ThisDN", defs, []string{"$defs", "DN"}, true, false, ""},
+		{"ConnID const", defs, []string{"$defs", "ConnID"}, map[string]any{"const": "00000000000000aF"}, false, ""},
+		{"format", defs, []string{"$defs", "DN"}, map[string]any{"type": "string", "format": "email"}, true, ""},
+		{"oneOf", defs, []string{"$defs", "AgentID"}, map[string]any{"oneOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "integer"}}}, true, ""},
+		{"maxProperties", defs, []string{"$defs", "time"}, map[string]any{"type": "object", "maxProperties": 2}, true, ""},
+		{"numeric enum", defs, []string{"$defs", "ReferenceID"}, map[string]any{"enum": []any{1, 2}}, true, ""},
+		{"fractional minimum", defs, []string{"$defs", "UInt"}, map[string]any{"type": "integer", "minimum": 0.5}, true, ""},
+		{"false schema", defs, []string{"$defs", "CallHistory"}, false, true, ""},
+		{"free ReferenceID", defs, []string{"$defs", "ReferenceID"}, true, false, ""},
+		// One event departs from the shared definitions: its members are judged once its id is known.
+		{"one event's ThisDN is an integer", "EventDNDOn.schema.json", []string{"properties", "ThisDN"}, map[string]any{"type": "integer"}, false,
+			`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1,"useconds":0}}`},
+		{"one event takes any attribute", "EventDNDOn.schema.json", []string{"additionalProperties"}, nil, false,
+			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":{"a":[1]},"Other":"y"}`},
+		{"one event takes string attributes", "EventDNDOn.schema.json", []string{"additionalProperties"}, map[string]any{"type": "string"}, false,
+			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Other":"y"}`},
 	}
 	valid, other := fixtureMessages(t)
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
 			dir := writeSchemas(t, func(name string, b []byte) []byte {
-				if name != schemas.Defs {
+				if name != e.file {
 					return b
 				}
-				var defs map[string]any
-				if err := json.Unmarshal(b, &defs); err != nil {
+				var doc map[string]any
+				if err := json.Unmarshal(b, &doc); err != nil {
 					t.Fatal(err)
 				}
-				defs["$defs"].(map[string]any)[e.def] = e.body
-				out, _ := json.Marshal(defs)
+				at := doc
+				for _, k := range e.path[:len(e.path)-1] {
+					at = at[k].(map[string]any)
+				}
+				if last := e.path[len(e.path)-1]; e.body == nil {
+					delete(at, last)
+				} else {
+					at[last] = e.body
+				}
+				out, _ := json.Marshal(doc)
 				return out
 			})
 			set, err := contract.LoadDir(dir)
@@ -289,6 +309,9 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 			gaps := set.FastPathGaps()
 			if e.gap != (len(gaps) > 0) {
 				t.Fatalf("gaps = %v, want some: %v", gaps, e.gap)
+			}
+			if e.accepts != "" && !agree(t, set, []byte(e.accepts)) {
+				t.Errorf("the fast path declines %s", e.accepts)
 			}
 			for ev, why := range gaps {
 				if !strings.Contains(why, "left to jsonschema/v5") && !strings.Contains(why, "never passes") {
@@ -304,6 +327,11 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":2}`,
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":null}`,
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":{"a":[],"b":{}}}`,
+				`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1,"useconds":0}}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Other":"y"}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001","Extra":7}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001"}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Extra":"y"}`,
 			} {
 				for _, m := range append(mutants([]byte(raw)), []byte(raw)) {
 					agree(t, set, m)
