@@ -14,6 +14,7 @@ type Checker struct {
 	fileIx map[string]uint32
 	plain  *scope
 	parts  map[int32]*scope
+	pool   states
 }
 
 // scope is the state of one totally ordered part of the stream.
@@ -48,7 +49,8 @@ func (c *Checker) Step(ev Event) []finding.Finding {
 	}
 	sc := c.scopeOf(ev.Place)
 	e := parse(k, ev, c.intern(ev.Place.File))
-	m := model{initial: c.cfg.initial, keyed: sc.keyed, partition: sc.partition, files: c.files}
+	c.pool.begin()
+	m := model{initial: c.cfg.initial, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
 	found := m.stateless(&e)
 	found = append(found, sc.tick(m, &e)...)
 	return append(found, sc.advance(m, &e)...)
@@ -131,11 +133,16 @@ func (sc *scope) advance(m model, e *event) []finding.Finding {
 	if e.dn == "" {
 		return nil
 	}
-	next, found := m.step(sc.dns[e.dn], e)
-	if len(next) > 0 {
-		sc.dns[e.dn] = next
-	} else {
+	prev := sc.dns[e.dn]
+	next, found := m.step(prev, e)
+	switch {
+	case len(next) == 0:
 		delete(sc.dns, e.dn)
+	case len(prev) == 0 || &next[0] != &prev[0] || len(next) != len(prev):
+		sc.dns[e.dn] = next
+	}
+	if len(prev) > 0 && (len(next) == 0 || &next[0] != &prev[0]) {
+		m.pool.put(prev) // replaced: nothing refers to it now
 	}
 	sc.forgetClock(e, len(next) == 0)
 	return found
