@@ -175,6 +175,9 @@ func TestVerifyUsageAndIOErrors(t *testing.T) {
 		{"unknown flag", nil, []string{"verify", "--stritc", "-"}, "flag provided but not defined: -stritc"},
 		{"bad initial state", nil, []string{"verify", "--initial-state", "empty", "-"}, `--initial-state "empty": expected clean or unknown`},
 		{"bad strict env", map[string]string{"AGENTSTATE_STRICT": "maybe"}, []string{"verify", "-"}, `AGENTSTATE_STRICT="maybe"`},
+		{"bad v5-only env", map[string]string{"AGENTSTATE_V5_ONLY": "sometimes"}, []string{"verify", "-"}, `AGENTSTATE_V5_ONLY="sometimes"`},
+		{"bad cross-check env", map[string]string{"AGENTSTATE_CROSS_CHECK": "often"}, []string{"verify", "-"}, `AGENTSTATE_CROSS_CHECK="often": expected a count of records`},
+		{"negative cross-check", nil, []string{"verify", "--cross-check", "-3", "-"}, "--cross-check -3: expected a count of records"},
 		{"bad schemas dir", nil, []string{"verify", "--schemas", dir, "-"}, "no *.json files found"},
 		{"unwritable report", nil, []string{"verify", "--report-json", filepath.Join(blocker, "r.json"), fixtures + "valid-day.jsonl"}, "write report"},
 	} {
@@ -255,6 +258,67 @@ func TestFilesAreWrittenForTheirOwnerAndGroupOnly(t *testing.T) {
 		}
 		if st.Mode().Perm()&0o007 != 0 {
 			t.Errorf("%s has mode %v: others may access it", path, st.Mode().Perm())
+		}
+	}
+}
+
+// TestVerifyGivesOneVerdictWhicheverPathJudges: the fast path, jsonschema/v5 alone, and v5
+// judging every fast verdict again print the same findings and counts; only the line saying how
+// the events were judged differs, and the JSON report accounts for it.
+func TestVerifyGivesOneVerdictWhicheverPathJudges(t *testing.T) {
+	files := []string{fixtures + "schema-findings.jsonl", fixtures + "bad-input.jsonl", fixtures + "valid-day.kcat.jsonl"}
+	withoutJudged := func(out string) string {
+		var keep []string
+		for _, l := range strings.Split(out, "\n") {
+			if !strings.Contains(l, "judged by") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	base := agentstate(t, "", nil, append([]string{"verify"}, files...)...)
+	if base.code != exitFindings || !strings.Contains(base.stdout, "judged by the fast path: ") {
+		t.Fatalf("exit %d\n%s", base.code, base.stdout)
+	}
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{nil, []string{"--v5-only"}},
+		{map[string]string{"AGENTSTATE_V5_ONLY": "1"}, nil},
+		{nil, []string{"--cross-check", "1"}},
+		{map[string]string{"AGENTSTATE_CROSS_CHECK": "0"}, nil},
+	} {
+		rep := filepath.Join(t.TempDir(), "r.json")
+		args := append(append([]string{"verify", "--report-json", rep}, c.args...), files...)
+		r := agentstate(t, "", c.env, args...)
+		if r.code != base.code || withoutJudged(r.stdout) != withoutJudged(base.stdout) {
+			t.Errorf("%v %v: exit %d, output differs:\n%s\nwant:\n%s", c.env, c.args, r.code, r.stdout, base.stdout)
+		}
+		b, _ := os.ReadFile(rep)
+		var j struct {
+			Judged struct {
+				FastPath      bool `json:"fast_path"`
+				Fast          int  `json:"fast"`
+				V5            int  `json:"v5"`
+				CrossChecked  int  `json:"cross_checked"`
+				Disagreements int  `json:"disagreements"`
+			} `json:"judged"`
+			Events, Undecodable int
+		}
+		if err := json.Unmarshal(b, &j); err != nil {
+			t.Fatal(err)
+		}
+		v5only := c.env["AGENTSTATE_V5_ONLY"] == "1" || len(c.args) > 0 && c.args[0] == "--v5-only"
+		switch {
+		case j.Judged.FastPath == v5only, j.Judged.Disagreements != 0:
+			t.Errorf("%v %v: judged %+v", c.env, c.args, j.Judged)
+		case v5only && j.Judged.Fast != 0, !v5only && j.Judged.Fast == 0:
+			t.Errorf("%v %v: judged %+v", c.env, c.args, j.Judged)
+		case len(c.args) > 1 && c.args[1] == "1" && j.Judged.CrossChecked != j.Judged.Fast:
+			t.Errorf("cross-checking every record: judged %+v", j.Judged)
+		case c.env["AGENTSTATE_CROSS_CHECK"] == "0" && j.Judged.CrossChecked != 0:
+			t.Errorf("cross-check 0: judged %+v", j.Judged)
 		}
 	}
 }
