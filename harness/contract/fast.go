@@ -34,7 +34,6 @@ type fastNode struct {
 
 	names    []string // properties, then required names that are not properties
 	buckets  [nameBuckets][]uint8
-	capOf    []int8 // the capture slot of each name (top-level attributes the rules read), or -1
 	props    []*fastNode
 	nprops   int    // how many of names are properties
 	required uint64 // bit i: names[i] is required
@@ -206,7 +205,6 @@ func (c *fastCompiler) setObject(n *fastNode, s *jsonschema.Schema) error {
 		}
 		h := nameHash([]byte(name))
 		n.buckets[h] = append(n.buckets[h], uint8(i))
-		n.capOf = append(n.capOf, int8(captureSlot([]byte(name))))
 	}
 	for _, name := range n.names[:n.nprops] {
 		p, err := c.node(s.Properties[name])

@@ -274,6 +274,7 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 		// One event departs from the shared definitions: its members are judged once its id is known.
 		{"one event's ThisDN is an integer", "EventDNDOn.schema.json", []string{"properties", "ThisDN"}, map[string]any{"type": "integer"}, false,
 			`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1,"useconds":0}}`},
+		{"one event's schema wants an array", "EventDNDOn.schema.json", []string{"type"}, "array", false, ""},
 		{"one event takes any attribute", "EventDNDOn.schema.json", []string{"additionalProperties"}, nil, false,
 			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":{"a":[1]},"Other":"y"}`},
 		{"one event takes string attributes", "EventDNDOn.schema.json", []string{"additionalProperties"}, map[string]any{"type": "string"}, false,
@@ -365,4 +366,41 @@ func ExampleSet_FastPathGaps() {
 	set, _ := contract.Builtin()
 	fmt.Println(len(set.FastPathGaps()))
 	// Output: 0
+}
+
+// TestFastPathStepsAsideForSetsWithTooManyNames: the fast path keeps a bit per top-level name of
+// the set; a set with more than 64 leaves every event to v5, and says so.
+func TestFastPathStepsAsideForSetsWithTooManyNames(t *testing.T) {
+	dir := writeSchemas(t, func(name string, b []byte) []byte {
+		if name != "EventDNDOn.schema.json" {
+			return b
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		props := doc["properties"].(map[string]any)
+		for i := range 50 {
+			props[fmt.Sprintf("Extra%d", i)] = map[string]any{"type": "string"}
+		}
+		out, _ := json.Marshal(doc)
+		return out
+	})
+	set, err := contract.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := set.FastPathGaps()
+	if len(gaps) != len(contract.Events) || !strings.Contains(gaps["EventAgentLogin"], "more than 64 top-level attribute names") {
+		t.Fatalf("gaps = %v", gaps)
+	}
+	valid, _ := fixtureMessages(t)
+	for _, m := range valid {
+		if agree(t, set, m.raw) {
+			t.Fatalf("%s: the fast path accepted it", m.where)
+		}
+		if res := set.Check(m.raw); len(res.Findings) != 0 || !res.Decoded() {
+			t.Errorf("%s: v5 judges %v", m.where, res.Findings)
+		}
+	}
 }

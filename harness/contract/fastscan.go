@@ -17,20 +17,14 @@ const (
 	maxExtra = 16
 )
 
-// fastEvent is the fast path of one event: its name as the set spells it, and its schema.
-type fastEvent struct {
-	name string
-	node *fastNode
-}
-
 // fast judges a message on the fast path: ok means the message is valid with no finding at all,
 // as v5 would judge it, and attrs are what AttrsOf would read of it. !ok says nothing
 // about the message.
 func (s *Set) fast(raw []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
-	if s.top != nil {
-		return s.top.fastOnePass(raw, strs)
+	if s.top == nil {
+		return "", attrs, false
 	}
-	return s.fastTwoPass(raw, strs)
+	return s.top.fastOnePass(raw, strs)
 }
 
 // Strings keeps the attribute values the fast path has read, so that a stream naming the same
@@ -56,108 +50,6 @@ func (c *Strings) get(v []byte) string {
 	s := string(v)
 	c.m[s] = s
 	return s
-}
-
-// fastTwoPass finds the id first, then judges the top level against its event's schema: the
-// way when the set's top-level names are too many for the top table.
-func (s *Set) fastTwoPass(raw []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
-	var buf [maxTop]topMember
-	members, id, ok := topMembers(raw, buf[:0])
-	if !ok {
-		return "", attrs, false
-	}
-	ev, ok := s.fastEvents[string(id)]
-	if !ok || ev.node == nil {
-		return "", attrs, false
-	}
-	caps := captures{strs: strs}
-	if !topObject(raw, members, ev.node, &caps) {
-		return "", attrs, false
-	}
-	return ev.name, caps.attrs(raw), true
-}
-
-// maxTop bounds the top-level members of a message the fast path handles.
-const maxTop = 32
-
-// topMember is where a member of the top-level object is: its name, its value, and the comma or
-// brace after the value.
-type topMember struct {
-	nameStart, nameEnd, value, end int32
-}
-
-// topMembers finds the members of the top-level object and the id among them, judging nothing
-// but where they are: the names, and that the object is all there is. The values are judged by
-// topObject once the id has said which schema applies.
-func topMembers(b []byte, out []topMember) ([]topMember, []byte, bool) {
-	if len(b) > 1<<30 {
-		return nil, nil, false
-	}
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return nil, nil, false
-	}
-	var id []byte
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return nil, nil, false // no id
-	}
-	for len(out) < cap(out) {
-		if i >= len(b) || b[i] != '"' {
-			return nil, nil, false
-		}
-		start, end, ok := scanString(b, i)
-		if !ok {
-			return nil, nil, false
-		}
-		i = skipSpace(b, end+1)
-		if i >= len(b) || b[i] != ':' {
-			return nil, nil, false
-		}
-		i = skipSpace(b, i+1)
-		m := topMember{nameStart: int32(start), nameEnd: int32(end), value: int32(i)}
-		if id == nil && string(b[start:end]) == "id" && i < len(b) && b[i] == '"' {
-			if s, e, ok := scanString(b, i); ok {
-				id = b[s:e]
-			}
-		}
-		if i, ok = skipValue(b, i); !ok {
-			return nil, nil, false
-		}
-		i = skipSpace(b, i)
-		m.end = int32(i)
-		out = append(out, m)
-		if i >= len(b) {
-			return nil, nil, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return out, id, id != nil && skipSpace(b, i+1) == len(b)
-		default:
-			return nil, nil, false
-		}
-	}
-	return nil, nil, false
-}
-
-// topObject judges the members topMembers found against an event's schema.
-func topObject(b []byte, members []topMember, n *fastNode, caps *captures) bool {
-	var o objectScan
-	for _, m := range members {
-		name := b[m.nameStart:m.nameEnd]
-		child, known, ok := o.member(n, name)
-		if !ok {
-			return false
-		}
-		end, ok := value(b, int(m.value), child, 0)
-		if !ok || skipSpace(b, end) != int(m.end) {
-			return false
-		}
-		caps.note(n, known, name, child, int(m.value), end)
-	}
-	return o.complete(n)
 }
 
 // objectScan is what judging one object needs to remember: which of the schema's names were
@@ -554,18 +446,6 @@ func captureSlot(name []byte) int {
 		return capTime
 	}
 	return -1
-}
-
-// note records where a top-level member's value is, when the rules read it: the slot comes
-// from the node's table for the names it declares.
-func (c *captures) note(n *fastNode, known int, name []byte, child *fastNode, start, end int) {
-	k := -1
-	if known >= 0 {
-		k = int(n.capOf[known])
-	} else {
-		k = captureSlot(name)
-	}
-	c.noteSlot(k, child, start, end)
 }
 
 // noteSlot records a top-level value in capture slot k (nothing when k is -1), judged by node.

@@ -29,14 +29,14 @@ type topEvent struct {
 
 // newTopTable builds the table for the events with a fast path, or returns nil when their names
 // are too many for a bit each.
-func newTopTable(events map[string]fastEvent) *topTable {
+func newTopTable(events map[string]*fastNode) *topTable {
 	t := &topTable{events: map[string]*topEvent{}}
 	index := map[string]int{}
-	for _, ev := range events {
-		if ev.node == nil {
+	for _, n := range events {
+		if n == nil {
 			continue
 		}
-		for _, name := range ev.node.names {
+		for _, name := range n.names {
 			if _, ok := index[name]; !ok {
 				index[name] = len(t.names)
 				t.names = append(t.names, name)
@@ -48,19 +48,19 @@ func newTopTable(events map[string]fastEvent) *topTable {
 	}
 	t.shared = make([]*fastNode, len(t.names))
 	unshared := make([]bool, len(t.names))
-	for id, ev := range events {
-		if ev.node == nil {
+	for id, n := range events {
+		if n == nil {
 			continue
 		}
-		te := &topEvent{name: id, node: ev.node, nodes: make([]*fastNode, len(t.names))}
-		for k, name := range ev.node.names {
+		te := &topEvent{name: id, node: n, nodes: make([]*fastNode, len(t.names))}
+		for k, name := range n.names {
 			g := index[name]
-			te.required |= (ev.node.required >> k & 1) << g
-			if k >= ev.node.nprops {
+			te.required |= (n.required >> k & 1) << g
+			if k >= n.nprops {
 				continue
 			}
 			te.declared |= 1 << g
-			p := ev.node.props[k]
+			p := n.props[k]
 			te.nodes[g] = p
 			if t.shared[g] != nil && t.shared[g] != p {
 				unshared[g] = true
@@ -181,7 +181,7 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 		return "", attrs, false
 	}
 	ev := t.events[string(id)]
-	if ev == nil || seen&ev.required != ev.required || !ev.judgeLater(b, after[:nafter], seen) {
+	if ev == nil || !ev.node.allows(tObject) || seen&ev.required != ev.required || !ev.judgeLater(b, after[:nafter], seen) {
 		return "", attrs, false
 	}
 	return ev.name, caps.attrs(b), true

@@ -47,9 +47,9 @@ type Set struct {
 	events map[string]*jsonschema.Schema
 	topic  *jsonschema.Schema // the topic-level schema, when the set has one
 
-	fastEvents map[string]fastEvent // the fast path of each event; node nil when it has none
+	fastEvents map[string]*fastNode // the fast path of each event; nil when it has none
 	fastGaps   map[string]string    // why an event has no fast path
-	top        *topTable            // the one-pass reading of the top level; nil when it does not apply
+	top        *topTable            // the fast path's reading of the top level; nil: no fast path
 }
 
 var builtin = sync.OnceValues(func() (*Set, error) { return Load(schemas.FS, "built-in") })
@@ -123,16 +123,22 @@ func Load(fsys fs.FS, source string) (*Set, error) {
 // compileFast gives each event whose schema it can handle a fast path; the others are always
 // judged by jsonschema/v5, and FastPathGaps says why.
 func (s *Set) compileFast() {
-	s.fastEvents, s.fastGaps = map[string]fastEvent{}, map[string]string{}
+	s.fastEvents, s.fastGaps = map[string]*fastNode{}, map[string]string{}
 	c := newFastCompiler()
 	for _, id := range Events {
 		n, err := c.event(s.events[id])
 		if err != nil {
 			s.fastGaps[id], n = err.Error(), nil
 		}
-		s.fastEvents[id] = fastEvent{name: id, node: n}
+		s.fastEvents[id] = n
 	}
-	s.top = newTopTable(s.fastEvents)
+	if s.top = newTopTable(s.fastEvents); s.top == nil {
+		for id, n := range s.fastEvents {
+			if n != nil {
+				s.fastGaps[id] = fmt.Sprintf("the set's events have more than %d top-level attribute names between them; left to jsonschema/v5", maxNames)
+			}
+		}
+	}
 }
 
 // FastPathGaps names the events that have no fast path, each with the reason: their messages
