@@ -31,7 +31,7 @@ type Options struct {
 	Schemas   *contract.Set         // nil: the built-in set
 	Initial   check.InitialState    // the state before the first event: check.Unknown or check.Clean
 	Strict    bool                  // warnings count as violations
-	OnFinding func(finding.Finding) // called for each finding as it arises, if set
+	OnFinding func(finding.Finding) // called for each finding as it arises, if set: in record order, one call at a time (from another goroutine when Run judges in parallel)
 
 	// V5Only judges every event with jsonschema/v5 alone, never the fast path: about 20 times
 	// slower, for whoever wants no second validator in the loop.
