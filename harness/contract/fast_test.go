@@ -283,14 +283,7 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 	valid, other := fixtureMessages(t)
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
-			dir := writeSchemas(t, func(name string, b []byte) []byte {
-				if name != e.file {
-					return b
-				}
-				var doc map[string]any
-				if err := json.Unmarshal(b, &doc); err != nil {
-					t.Fatal(err)
-				}
+			set := loadEdited(t, e.file, func(doc map[string]any) {
 				at := doc
 				for _, k := range e.path[:len(e.path)-1] {
 					at = at[k].(map[string]any)
@@ -300,13 +293,7 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 				} else {
 					at[last] = e.body
 				}
-				out, _ := json.Marshal(doc)
-				return out
 			})
-			set, err := contract.LoadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
 			gaps := set.FastPathGaps()
 			if e.gap != (len(gaps) > 0) {
 				t.Fatalf("gaps = %v, want some: %v", gaps, e.gap)
@@ -371,25 +358,12 @@ func ExampleSet_FastPathGaps() {
 // TestFastPathStepsAsideForSetsWithTooManyNames: the fast path keeps a bit per top-level name of
 // the set; a set with more than 64 leaves every event to v5, and says so.
 func TestFastPathStepsAsideForSetsWithTooManyNames(t *testing.T) {
-	dir := writeSchemas(t, func(name string, b []byte) []byte {
-		if name != "EventDNDOn.schema.json" {
-			return b
-		}
-		var doc map[string]any
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
+	set := loadEdited(t, "EventDNDOn.schema.json", func(doc map[string]any) {
 		props := doc["properties"].(map[string]any)
 		for i := range 50 {
 			props[fmt.Sprintf("Extra%d", i)] = map[string]any{"type": "string"}
 		}
-		out, _ := json.Marshal(doc)
-		return out
 	})
-	set, err := contract.LoadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	gaps := set.FastPathGaps()
 	if len(gaps) != len(contract.Events) || !strings.Contains(gaps["EventAgentLogin"], "more than 64 top-level attribute names") {
 		t.Fatalf("gaps = %v", gaps)
@@ -403,4 +377,29 @@ func TestFastPathStepsAsideForSetsWithTooManyNames(t *testing.T) {
 			t.Errorf("%s: v5 judges %v", m.where, res.Findings)
 		}
 	}
+}
+
+// loadEdited loads the built-in schemas with one file changed by edit.
+func loadEdited(t *testing.T, file string, edit func(doc map[string]any)) *contract.Set {
+	t.Helper()
+	dir := writeSchemas(t, func(name string, b []byte) []byte {
+		if name != file {
+			return b
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		edit(doc)
+		out, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	})
+	set, err := contract.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }

@@ -263,23 +263,30 @@ func array(b []byte, i int, n *fastNode, depth int) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		var ok bool
+		var ok, more bool
 		if i, ok = value(b, i, nil, depth); !ok {
 			return i, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return i, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return i + 1, true
-		default:
-			return i, false
+		if i, more, ok = next(b, i, ']'); !ok || !more {
+			return i, ok
 		}
 	}
+}
+
+// next reads what follows a member or an element: a comma, after which more is to come, or the
+// closing bracket.
+func next(b []byte, i int, closer byte) (int, bool, bool) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return i, false, false
+	}
+	switch b[i] {
+	case ',':
+		return skipSpace(b, i+1), true, true
+	case closer:
+		return i + 1, false, true
+	}
+	return i, false, false
 }
 
 // object scans an object against n.
@@ -312,17 +319,9 @@ func object(b []byte, i int, n *fastNode, depth int) (int, bool) {
 		if i, ok = value(b, i, child, depth); !ok {
 			return i, false
 		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return i, false
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, o.complete(n)
-		default:
-			return i, false
+		var more bool
+		if i, more, ok = next(b, i, '}'); !ok || !more {
+			return i, ok && o.complete(n)
 		}
 	}
 }

@@ -165,19 +165,15 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 			slot = captureSlot(name)
 		}
 		caps.noteSlot(slot, node, vstart, i)
-		i = skipSpace(b, i)
-		if i >= len(b) {
+		var more bool
+		if i, more, ok = next(b, i, '}'); !ok {
 			return "", attrs, false
 		}
-		if b[i] == '}' {
+		if !more {
 			break
 		}
-		if b[i] != ',' {
-			return "", attrs, false
-		}
-		i = skipSpace(b, i+1)
 	}
-	if skipSpace(b, i+1) != len(b) || id == nil {
+	if skipSpace(b, i) != len(b) || id == nil {
 		return "", attrs, false
 	}
 	ev := t.events[string(id)]
