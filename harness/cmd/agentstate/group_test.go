@@ -35,20 +35,10 @@ func TestObserversShareATopicThroughAGroupAndMergeToOneVerdict(t *testing.T) {
 
 	// The observers join first, so that the group shares the partitions among them before any
 	// record exists; each stops once the topic has been quiet for two seconds.
-	var wg sync.WaitGroup
-	paths := make([]string, 3)
-	for i := range paths {
-		paths[i] = filepath.Join(dir, fmt.Sprintf("observer-%d.json", i))
-		wg.Add(1)
-		go func(path string) {
-			defer wg.Done()
-			var out, errb strings.Builder
-			run(context.Background(), []string{"observe", "--group", "agentstate-test", "--stop-when-quiet", "2s", "--report-json", path}, strings.NewReader(""), &out, &errb, func(k string) string { return observeEnv(b)[k] })
-		}(paths[i])
-	}
+	paths, wait := startGroupObservers(context.Background(), dir, 3, "agentstate-test", "2s", func(k string) string { return observeEnv(b)[k] })
 	waitForMembers(t, b, "agentstate-test", 3)
 	brokertest.Produce(t, b, recs...)
-	wg.Wait()
+	wait()
 	agentstate(t, "", observeEnv(b), "observe", "--until-end", "--report-json", alone)
 	owners := 0
 	for _, path := range paths {
@@ -137,4 +127,22 @@ func waitForMembers(t *testing.T, b broker.Broker, group string, n int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("group %s never had %d stable members", group, n)
+}
+
+// startGroupObservers starts n `agentstate observe --group` runs, each stopping once the topic
+// has been quiet for quiet and writing its report to the path returned for it; wait waits for
+// them all.
+func startGroupObservers(ctx context.Context, dir string, n int, group, quiet string, getenv func(string) string) (paths []string, wait func()) {
+	var wg sync.WaitGroup
+	paths = make([]string, n)
+	for i := range paths {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("observer-%d.json", i))
+		wg.Add(1)
+		go func(path string) {
+			defer wg.Done()
+			var out, errb strings.Builder
+			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--report-json", path}, strings.NewReader(""), &out, &errb, getenv)
+		}(paths[i])
+	}
+	return paths, wg.Wait
 }

@@ -569,22 +569,12 @@ func TestRealKafkaObserversShareATopicThroughAGroupAndMergeToOneVerdict(t *testi
 	b, env := realTopic(t, k.plaintext(), 6)
 	group := realUniqueName(t)
 	dir := t.TempDir()
-	paths := make([]string, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	var wg sync.WaitGroup
-	for i := range paths {
-		paths[i] = filepath.Join(dir, fmt.Sprintf("observer-%d.json", i))
-		wg.Add(1)
-		go func(path string) {
-			defer wg.Done()
-			var out, errb strings.Builder
-			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", realGroupQuiet, "--report-json", path}, strings.NewReader(""), &out, &errb, env.get)
-		}(paths[i])
-	}
+	paths, wait := startGroupObservers(ctx, dir, 3, group, realGroupQuiet, env.get)
 	waitForMembers(t, b, group, 3)
 	brokertest.Produce(t, b, realGroupRecords()...)
-	wg.Wait()
+	wait()
 	alone := observeRealUntilEnd(t, env, exitFindings)
 	checkRealGroupShares(t, paths)
 	merged := filepath.Join(dir, "merged.json")
