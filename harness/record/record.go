@@ -75,7 +75,13 @@ func (r *Reader) Next() (Record, error) {
 // readLine reads one line without its line ending. A line over MaxLine is drained and reported as
 // too long, never kept whole.
 func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
-	r.buf = r.buf[:0]
+	chunk, err := r.br.ReadSlice('\n')
+	if !errors.Is(err, bufio.ErrBufferFull) {
+		// The whole line is in the reader's buffer: no copy (it is valid until the next read).
+		line = bytes.TrimSuffix(bytes.TrimSuffix(chunk, []byte("\n")), []byte("\r"))
+		return line, len(line) > MaxLine, err
+	}
+	r.buf = append(r.buf[:0], chunk...)
 	for {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(r.buf)+len(chunk) > MaxLine+2 {
