@@ -25,8 +25,8 @@ type fastNode struct {
 	anything bool  // a true schema, or one with no assertions: any JSON value
 	types    uint8 // allowed JSON types (typeBit); 0 allows every type
 
-	strs           map[string]string // const or enum: the allowed strings, each to itself; nil when neither is set
-	minLen, maxLen int               // in characters; -1 when unset
+	strs           map[string]struct{} // const or enum: the allowed strings; nil when neither is set
+	minLen, maxLen int                 // in characters; -1 when unset
 	pattern        *regexp.Regexp
 
 	min, max       int64
@@ -153,13 +153,13 @@ func (n *fastNode) setValues(s *jsonschema.Schema) error {
 	default:
 		return nil
 	}
-	n.strs = make(map[string]string, len(vals))
+	n.strs = make(map[string]struct{}, len(vals))
 	for _, v := range vals {
 		str, ok := v.(string)
 		if !ok {
 			return fmt.Errorf("a const or enum value that is not a string (%v) is left to jsonschema/v5", v)
 		}
-		n.strs[str] = str
+		n.strs[str] = struct{}{}
 	}
 	return nil
 }

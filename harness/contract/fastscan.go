@@ -404,12 +404,12 @@ func skipValue(b []byte, i int) (int, bool) {
 	return i, depth == 0
 }
 
-// captures are the bounds of the top-level values the sequence rules read, and their schemas.
+// captures are the bounds of the top-level values the sequence rules read, and where their
+// strings are kept.
 type captures struct {
 	strs  *Strings
 	spans [nCaptured][2]int
 	found [nCaptured]bool
-	nodes [nCaptured]*fastNode
 }
 
 const (
@@ -447,10 +447,10 @@ func captureSlot(name []byte) int {
 	return -1
 }
 
-// noteSlot records a top-level value in capture slot k (nothing when k is -1), judged by node.
-func (c *captures) noteSlot(k int, node *fastNode, start, end int) {
+// note records a top-level value in capture slot k (nothing when k is -1).
+func (c *captures) note(k int, start, end int) {
 	if k >= 0 {
-		c.spans[k], c.found[k], c.nodes[k] = [2]int{start, end}, true, node
+		c.spans[k], c.found[k] = [2]int{start, end}, true
 	}
 }
 
@@ -479,9 +479,6 @@ func (c *captures) text(b []byte, k int) Text {
 	v := b[c.spans[k][0]:c.spans[k][1]]
 	if len(v) < 3 || v[0] != '"' {
 		return Text{Bad: true}
-	}
-	if n := c.nodes[k]; n != nil && n.strs != nil {
-		return Text{Value: n.strs[string(v[1:len(v)-1])]} // the schema's own string: no copy
 	}
 	return Text{Value: c.strs.get(v[1 : len(v)-1])}
 }

@@ -164,7 +164,7 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 		} else {
 			slot = captureSlot(name)
 		}
-		caps.noteSlot(slot, node, vstart, i)
+		caps.note(slot, vstart, i)
 		var more bool
 		if i, more, ok = next(b, i, '}'); !ok {
 			return "", attrs, false

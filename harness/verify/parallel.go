@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"runtime"
 	"sync"
 	"time"
 
@@ -47,7 +48,7 @@ type batch struct {
 // pipeline (Report, AddRun, Forget, Finish) while it runs.
 func (p *Pipeline) Stream(workers int, flushEvery time.Duration) *Stream {
 	if workers <= 0 {
-		workers = max(1, runtimeWorkers())
+		workers = runtime.GOMAXPROCS(0)
 	}
 	inflight := 2 * (workers + 1)
 	s := &Stream{p: p, seq: p.seq, free: make(chan *batch, inflight), work: make(chan *batch, inflight),

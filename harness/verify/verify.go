@@ -245,7 +245,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtimeWorkers()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	judge := func(rec record.Record) { p.Judge(rec) }
 	done := func() {}
@@ -263,8 +263,6 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	done()
 	return p.Finish(), nil
 }
-
-func runtimeWorkers() int { return runtime.GOMAXPROCS(0) }
 
 func readAll(ctx context.Context, in Input, judge func(record.Record)) error {
 	rd := record.NewReader(in.R, in.Name)
