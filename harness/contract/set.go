@@ -47,9 +47,8 @@ type Set struct {
 	events map[string]*jsonschema.Schema
 	topic  *jsonschema.Schema // the topic-level schema, when the set has one
 
-	fastEvents map[string]*fastNode // the fast path of each event; nil when it has none
-	fastGaps   map[string]string    // why an event has no fast path
-	top        *topTable            // the fast path's reading of the top level; nil: no fast path
+	fastGaps map[string]string // why an event has no fast path
+	top      *topTable         // the fast path's reading of the top level; nil: no fast path
 }
 
 var builtin = sync.OnceValues(func() (*Set, error) { return Load(schemas.FS, "built-in") })
@@ -123,17 +122,18 @@ func Load(fsys fs.FS, source string) (*Set, error) {
 // compileFast gives each event whose schema it can handle a fast path; the others are always
 // judged by jsonschema/v5, and FastPathGaps says why.
 func (s *Set) compileFast() {
-	s.fastEvents, s.fastGaps = map[string]*fastNode{}, map[string]string{}
+	s.fastGaps = map[string]string{}
+	nodes := map[string]*fastNode{} // nil for an event without a fast path
 	c := newFastCompiler()
 	for _, id := range Events {
 		n, err := c.event(s.events[id])
 		if err != nil {
 			s.fastGaps[id], n = err.Error(), nil
 		}
-		s.fastEvents[id] = n
+		nodes[id] = n
 	}
-	if s.top = newTopTable(s.fastEvents); s.top == nil {
-		for id, n := range s.fastEvents {
+	if s.top = newTopTable(nodes); s.top == nil {
+		for id, n := range nodes {
 			if n != nil {
 				s.fastGaps[id] = fmt.Sprintf("the set's events have more than %d top-level attribute names between them; left to jsonschema/v5", maxNames)
 			}

@@ -83,9 +83,9 @@ func New(opts Options) (*Pipeline, error) {
 	rep := report.New()
 	rep.Schemas, rep.Strict, rep.InitialState = set.Source(), opts.Strict, opts.Initial.String()
 	rep.Invariants = ruleIDs()
-	rep.Judged = &report.Judged{FastPath: !opts.V5Only, Gaps: set.FastPathGaps()}
-	if len(rep.Judged.Gaps) == 0 || opts.V5Only {
-		rep.Judged.Gaps = nil
+	rep.Judged = &report.Judged{FastPath: !opts.V5Only}
+	if !opts.V5Only {
+		rep.Judged.Gaps = set.FastPathGaps()
 	}
 	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.CheckWith}
 	if opts.Docs {
@@ -162,18 +162,11 @@ func (p *Pipeline) judge(rec record.Record, seq uint64, strs *contract.Strings) 
 	}
 	v5.Findings = append(v5.Findings, finding.Finding{
 		Rule: RuleFastPath, Severity: finding.Violation, Event: v5.Event,
-		Expected: "jsonschema/v5's verdict", Found: fmt.Sprintf("the fast path accepted %s as valid", orNone(res.Event)),
-		Message: fmt.Sprintf("the harness's fast path accepted this %s, and jsonschema/v5, which is the judge, does not agree (its findings, if any, are reported alongside); "+
-			"this is a bug in the harness: please report it with this record, and use --v5-only meanwhile", orNone(res.Event)),
+		Expected: "jsonschema/v5's verdict", Found: "the fast path accepted the " + res.Event + " as valid",
+		Message: "the harness's fast path accepted this " + res.Event + ", and jsonschema/v5, which is the judge, does not agree (its findings, if any, are reported alongside); " +
+			"this is a bug in the harness: please report it with this record, and use --v5-only meanwhile",
 	})
 	return judged{Result: v5, crossChecked: true, disagreed: true}
-}
-
-func orNone(event string) string {
-	if event == "" {
-		return "message"
-	}
-	return event
 }
 
 // apply counts a judged record into the report and steps the sequence checker; records must come
