@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -94,16 +92,14 @@ func (r *Report) Finish() {
 // Passed says whether the run read at least one event and found no violation.
 func (r *Report) Passed() bool { return r.Events > 0 && len(r.Violations) == 0 }
 
-// WriteJSON writes the report to path, creating its directory, readable by its owner's group.
+// WriteJSON writes the report to path atomically (see WriteFile), creating its directory,
+// readable by its owner's group.
 func (r *Report) WriteJSON(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o640); err != nil {
+	if err := WriteFile(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil

@@ -20,6 +20,9 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
+
+	"github.com/voice-agentstate/conformance/harness/report"
 )
 
 // Exit codes, the same for every subcommand.
@@ -43,7 +46,9 @@ Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM is what timeout, GitLab, Kubernetes and most CI runners send: it stops a run as
+	// Ctrl-C does, with the report written and a non-zero exit, never death by signal.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
@@ -106,6 +111,20 @@ func version() string {
 		}
 	}
 	return v
+}
+
+// begin starts a run whose flags were parsed, well or not: unless it only asked for --help, it
+// clears the report path first, so that the path never holds an earlier run's verdict whatever
+// this run ends with, then turns a parse error into its exit code. stop says the run ends here.
+func begin(reportPath string, err error, stderr io.Writer) (code int, stop bool) {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitPass, true
+	}
+	if cerr := report.Clear(reportPath); cerr != nil {
+		fmt.Fprintln(stderr, "agentstate:", cerr)
+		return exitUsage, true
+	}
+	return parseFailed(err, stderr)
 }
 
 // parseFailed turns a flag-parsing error into the exit code: 0 for --help (the usage is already

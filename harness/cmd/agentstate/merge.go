@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,10 +27,8 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, mergeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return exitPass
-	} else if err != nil {
-		return exitUsage
+	if code, failed := begin(*out, fs.Parse(args), stderr); failed {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "agentstate: merge: no REPORT given; pass the JSON report of every observer")

@@ -39,6 +39,7 @@ Flags (each also read from the environment variable named in brackets):
 const (
 	ruleInterrupted = "run.interrupted"
 	ruleIncomplete  = "consume.incomplete"
+	ruleError       = "run.error"
 )
 
 type observeFlags struct {
@@ -58,16 +59,16 @@ type observeFlags struct {
 
 func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
 	var o observeFlags
-	cfg, err := broker.FromEnv(getenv)
-	if err != nil {
-		return o, err
-	}
-	o.broker = cfg
 	fs := flag.NewFlagSet("observe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	if err := o.common.register(fs, getenv); err != nil {
 		return o, err
 	}
+	cfg, err := broker.FromEnv(getenv)
+	if err != nil {
+		return o, err
+	}
+	o.broker = cfg
 	maxEvents, _ := strconv.Atoi(getenv("AGENTSTATE_MAX_EVENTS"))
 	dur, _ := time.ParseDuration(getenv("AGENTSTATE_DURATION"))
 	fs.StringVar(&o.bootstrap, "bootstrap", getenv("AGENTSTATE_BOOTSTRAP"), "seed brokers, host:port[,host:port...] [AGENTSTATE_BOOTSTRAP]")
@@ -121,7 +122,7 @@ func (o *observeFlags) finish() error {
 
 func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, err := parseObserve(args, stderr, getenv)
-	if code, failed := parseFailed(err, stderr); failed {
+	if code, failed := begin(o.common.reportJSON, err, stderr); failed {
 		return code
 	}
 	from, err := consume.ParseStart(o.from)
@@ -204,17 +205,26 @@ func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr 
 }
 
 func (o *observeFlags) conclude(rep *report.Report, out printer, cerr, captureErr error, stderr io.Writer) int {
+	var runErrs []string
+	if cerr != nil && !errors.Is(cerr, context.Canceled) {
+		runErrs = append(runErrs, "observe: "+cerr.Error())
+	}
+	if captureErr != nil {
+		runErrs = append(runErrs, captureErr.Error())
+	}
+	// A run that exits 2 writes its report all the same, for its accounting, but that report
+	// must never read as a pass.
+	for _, e := range runErrs {
+		rep.Add(finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: e,
+			Message: "the run failed (" + e + "), so its verdict is not one; fix the cause and run again"})
+	}
 	out.summary(rep)
 	code := exitPass
 	if !rep.Passed() {
 		code = exitFindings
 	}
-	if cerr != nil && !errors.Is(cerr, context.Canceled) {
-		fmt.Fprintln(stderr, "agentstate: observe:", cerr)
-		code = exitUsage
-	}
-	if captureErr != nil {
-		fmt.Fprintln(stderr, "agentstate:", captureErr)
+	for _, e := range runErrs {
+		fmt.Fprintln(stderr, "agentstate:", e)
 		code = exitUsage
 	}
 	if o.common.reportJSON != "" {

@@ -43,6 +43,8 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
+	// First, so that a run whose other settings are wrong still knows which report to clear.
+	fs.StringVar(&c.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
 	strict, err := envBool(getenv, "AGENTSTATE_STRICT")
 	if err != nil {
 		return err
@@ -62,7 +64,6 @@ func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) err
 	fs.BoolVar(&c.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
 	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
 	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
-	fs.StringVar(&c.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
 	fs.StringVar(&c.format, "format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how findings are printed: text, json (one object per line, then the verdict) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
 	return nil
 }
@@ -129,7 +130,7 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	v, err := parseVerify(args, stderr, getenv)
-	if code, failed := parseFailed(err, stderr); failed {
+	if code, failed := begin(v.reportJSON, err, stderr); failed {
 		return code
 	}
 	set, err := loadSchemas(v.schemas)
