@@ -100,13 +100,14 @@ type Finding struct {
 	Context  *Place   // where the earlier event that set the context was read, if any
 }
 
-// String renders the finding as one line: place, severity, rule and message.
+// String renders the finding as one line: place, severity, rule and message, made Printable,
+// since the message and the place carry text from the record.
 func (f Finding) String() string {
 	where := f.Place.String()
 	if where != "" {
 		where += ": "
 	}
-	return fmt.Sprintf("%s%s [%s] %s", where, f.Severity, f.Rule, f.Message)
+	return Printable(fmt.Sprintf("%s%s [%s] %s", where, f.Severity, f.Rule, f.Message))
 }
 
 type jsonFinding struct {

@@ -2,6 +2,7 @@ package finding_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
@@ -47,5 +48,34 @@ func TestFindingJSONRoundTrip(t *testing.T) {
 	var s finding.Severity
 	if err := s.UnmarshalText([]byte("fatal")); err == nil {
 		t.Error("unknown severity accepted")
+	}
+}
+
+// TestPrintableKeepsEverythingOnOneLine: text from a record can never start a line of its own,
+// nor carry a terminal escape; printable text is left as it is.
+func TestPrintableKeepsEverythingOnOneLine(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"EventDNDOn", "EventDNDOn"},
+		{"Grüße, 東京 ✓", "Grüße, 東京 ✓"},
+		{"x\n::error title=injected::boom", `x\n::error title=injected::boom`},
+		{"a\r\nb\tc", `a\r\nb\tc`},
+		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
+		{"line\u2028sep\u0085nel", `line\u2028sep\u0085nel`},
+		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
+		{"nul \x00", `nul \x00`},
+	} {
+		if got := finding.Printable(c.in); got != c.want {
+			t.Errorf("Printable(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestFindingStringIsOneLine: a finding's text, built from a hostile id, key and file name,
+// stays one line.
+func TestFindingStringIsOneLine(t *testing.T) {
+	f := finding.Finding{Rule: "event.unknown-id", Severity: finding.Violation, Message: "x\n::error title=injected::boom is not an event",
+		Place: finding.Place{File: "a\n::error title=file::x.jsonl", Line: 1, Key: "t1:\n::error::", HasKey: true}}
+	if got := f.String(); strings.ContainsAny(got, "\n\r") {
+		t.Errorf("finding prints more than one line: %q", got)
 	}
 }

@@ -106,44 +106,46 @@ func (r *Report) WriteJSON(path string) error {
 }
 
 // Summary writes the closing lines of a run: what was read, per-event counts and the verdict.
+// Every line goes through finding.Printable: ids and file names come from the input.
 func (r *Report) Summary(w io.Writer) {
-	fmt.Fprintf(w, "read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
+	line := func(format string, args ...any) { fmt.Fprintln(w, finding.Printable(fmt.Sprintf(format, args...))) }
+	head := fmt.Sprintf("read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
 	if r.InitialState != "" {
-		fmt.Fprintf(w, ", initial state: %s", r.InitialState)
+		head += ", initial state: " + r.InitialState
 	}
 	if r.Strict {
-		fmt.Fprint(w, ", strict")
+		head += ", strict"
 	}
-	fmt.Fprintln(w, ")")
+	line("%s)", head)
 	if r.Broker != nil {
-		fmt.Fprintf(w, "  from %s\n", r.Broker)
+		line("  from %s", r.Broker)
 	}
 	if j := r.Judged; j != nil && j.FastPath {
-		fmt.Fprintf(w, "  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d\n",
+		line("  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d",
 			j.Fast, j.CrossChecked, plural(j.Disagreements, "disagreement"), j.V5)
 	}
 	if c := r.Consumed; c != nil {
-		fmt.Fprintf(w, "  consumed from %s; stopped: %s\n", c.From, c.Stopped)
+		line("  consumed from %s; stopped: %s", c.From, c.Stopped)
 		for _, p := range sortedPartitions(c.Partitions) {
 			a := c.Partitions[p]
-			fmt.Fprintf(w, "  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped\n", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			line("  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
 		}
 	}
 	ids := make([]string, 0, len(r.PerEvent))
 	width := 0
 	for id := range r.PerEvent {
 		ids = append(ids, id)
-		width = max(width, len(id))
+		width = max(width, len(finding.Printable(id)))
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		fmt.Fprintf(w, "  %-*s %d\n", width, id, r.PerEvent[id])
+		line("  %-*s %d", width, finding.Printable(id), r.PerEvent[id])
 	}
 	verdict := "PASS"
 	if !r.Passed() {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(w, "%s: %s, %s\n", verdict, plural(len(r.Violations), "violation"), plural(len(r.Warnings), "warning"))
+	line("%s: %s, %s", verdict, plural(len(r.Violations), "violation"), plural(len(r.Warnings), "warning"))
 }
 
 func plural(n int, word string) string {

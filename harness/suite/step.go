@@ -209,26 +209,31 @@ func render(v any) string {
 // and by when, and what came instead.
 func (o Outcome) Report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stimulus: %s\n", o.Step.Name)
+	// Every line goes through finding.Printable: ids, values and the system's errors come from
+	// outside, and Ginkgo prints this text into the CI log.
+	line := func(format string, args ...any) {
+		b.WriteString(finding.Printable(fmt.Sprintf(format, args...)) + "\n")
+	}
+	line("stimulus: %s", o.Step.Name)
 	switch {
 	case o.Step.Refusal != nil && !o.stimulusOK():
-		fmt.Fprintf(&b, "  expected it to be refused (%v); it returned %v\n", o.Step.Refusal, o.Err)
+		line("  expected it to be refused (%v); it returned %v", o.Step.Refusal, o.Err)
 	case o.Err != nil && o.Step.Refusal == nil:
-		fmt.Fprintf(&b, "  the system under test returned an error: %v\n", o.Err)
+		line("  the system under test returned an error: %v", o.Err)
 	}
 	for _, w := range o.Missing {
-		fmt.Fprintf(&b, "  missing: %s on DN %s, expected by %s (timeout AGENTSTATE_TIMEOUT)\n", w.ID, strings.Join(o.Step.DNs, ","), o.Deadline.Format(time.RFC3339Nano))
+		line("  missing: %s on DN %s, expected by %s (timeout AGENTSTATE_TIMEOUT)", w.ID, strings.Join(o.Step.DNs, ","), o.Deadline.Format(time.RFC3339Nano))
 	}
 	for _, s := range o.Wrong {
-		fmt.Fprintf(&b, "  wrong: %s\n", s)
+		line("  wrong: %s", s)
 	}
 	for _, ev := range o.Extra {
-		fmt.Fprintf(&b, "  unexpected: %s at %s: %s\n", orNone(ev.ID), ev.Place, clip(ev.Value))
+		line("  unexpected: %s at %s: %s", orNone(ev.ID), ev.Place, clip(ev.Value))
 	}
 	for _, s := range o.Schema {
-		fmt.Fprintf(&b, "  schema: %s\n", s)
+		line("  schema: %s", s)
 	}
-	fmt.Fprintf(&b, "  events seen on DN %s after the stimulus: %s\n", strings.Join(o.Step.DNs, ","), ids(o.Got))
+	line("  events seen on DN %s after the stimulus: %s", strings.Join(o.Step.DNs, ","), ids(o.Got))
 	return b.String()
 }
 

@@ -27,7 +27,7 @@ Flags:
 func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	cfg, err := broker.FromEnv(getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	fs := flag.NewFlagSet("broker", flag.ContinueOnError)
@@ -47,13 +47,13 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return exitUsage
 	}
 	if partitions < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "agentstate: broker: --partitions must be at least 1, and no arguments are taken")
+		complain(stderr, "broker: --partitions must be at least 1, and no arguments are taken")
 		return exitUsage
 	}
 	cfg.Partitions = int32(partitions)
 	b, err := broker.StartEmbedded(cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	defer b.Close()

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/report"
 )
 
@@ -76,7 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "agentstate", version())
 		return exitPass
 	}
-	fmt.Fprintf(stderr, "agentstate: unknown command %q; the commands are: verify, observe, broker, merge\n", args[0])
+	complain(stderr, fmt.Sprintf("unknown command %q; the commands are: verify, observe, broker, merge", args[0]))
 	return exitUsage
 }
 
@@ -113,6 +114,12 @@ func version() string {
 	return v
 }
 
+// complain writes one line on stderr: "agentstate: " and the words, made Printable, since errors
+// name files and carry keys and values from records.
+func complain(stderr io.Writer, a ...any) {
+	fmt.Fprintln(stderr, finding.Printable("agentstate: "+strings.TrimSuffix(fmt.Sprintln(a...), "\n")))
+}
+
 // begin starts a run whose flags were parsed, well or not: unless it only asked for --help, it
 // clears the report path first, so that the path never holds an earlier run's verdict whatever
 // this run ends with, then turns a parse error into its exit code. stop says the run ends here.
@@ -121,7 +128,7 @@ func begin(reportPath string, err error, stderr io.Writer) (code int, stop bool)
 		return exitPass, true
 	}
 	if cerr := report.Clear(reportPath); cerr != nil {
-		fmt.Fprintln(stderr, "agentstate:", cerr)
+		complain(stderr, cerr)
 		return exitUsage, true
 	}
 	return parseFailed(err, stderr)
@@ -136,6 +143,6 @@ func parseFailed(err error, stderr io.Writer) (code int, failed bool) {
 	case errors.Is(err, flag.ErrHelp):
 		return exitPass, true
 	}
-	fmt.Fprintln(stderr, "agentstate:", err)
+	complain(stderr, err)
 	return exitUsage, true
 }

@@ -31,14 +31,14 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "agentstate: merge: no REPORT given; pass the JSON report of every observer")
+		complain(stderr, "merge: no REPORT given; pass the JSON report of every observer")
 		return exitUsage
 	}
 	var reps []*report.Report
 	for _, path := range fs.Args() {
 		r, err := report.Read(path)
 		if err != nil {
-			fmt.Fprintln(stderr, "agentstate:", err)
+			complain(stderr, err)
 			return exitUsage
 		}
 		reps = append(reps, r)
@@ -52,7 +52,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	merged.Summary(stdout)
 	if *out != "" {
 		if err := merged.WriteJSON(*out); err != nil {
-			fmt.Fprintln(stderr, "agentstate:", err)
+			complain(stderr, err)
 			return exitUsage
 		}
 	}

@@ -127,12 +127,12 @@ func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	}
 	from, err := consume.ParseStart(o.from)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate: observe:", err)
+		complain(stderr, "observe:", err)
 		return exitUsage
 	}
 	b, err := broker.Start(ctx, o.broker)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate: observe:", err)
+		complain(stderr, "observe:", err)
 		return exitUsage
 	}
 	defer b.Close()
@@ -142,10 +142,10 @@ func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consume.Start, stdout, stderr io.Writer) int {
 	set, err := loadSchemas(o.common.schemas)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
-	out := printer{format: o.common.format, w: stdout}
+	out := newPrinter(o.common.format, stdout)
 	var violations, warnings atomic.Int64
 	opts := o.common.options(set)
 	opts.OnFinding = func(f finding.Finding) {
@@ -158,16 +158,16 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	}
 	p, err := verify.New(opts)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	capture, closeCapture, err := openCapture(o.record)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	info := b.Info()
-	fmt.Fprintln(stderr, "agentstate: observing", info)
+	complain(stderr, "observing", info)
 	var seen atomic.Int64
 	stopProgress := progress(stderr, o.quiet, &seen, &violations, &warnings)
 	// Records are judged on every CPU and applied in consumption order; a quiet topic's
@@ -204,7 +204,7 @@ func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr 
 	}
 }
 
-func (o *observeFlags) conclude(rep *report.Report, out printer, cerr, captureErr error, stderr io.Writer) int {
+func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureErr error, stderr io.Writer) int {
 	var runErrs []string
 	if cerr != nil && !errors.Is(cerr, context.Canceled) {
 		runErrs = append(runErrs, "observe: "+cerr.Error())
@@ -224,12 +224,12 @@ func (o *observeFlags) conclude(rep *report.Report, out printer, cerr, captureEr
 		code = exitFindings
 	}
 	for _, e := range runErrs {
-		fmt.Fprintln(stderr, "agentstate:", e)
+		complain(stderr, e)
 		code = exitUsage
 	}
 	if o.common.reportJSON != "" {
 		if err := rep.WriteJSON(o.common.reportJSON); err != nil {
-			fmt.Fprintln(stderr, "agentstate:", err)
+			complain(stderr, err)
 			code = exitUsage
 		}
 	}

@@ -135,27 +135,27 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	set, err := loadSchemas(v.schemas)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	inputs, closeAll, err := openInputs(v.files, stdin)
 	defer closeAll()
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
-	out := printer{format: v.format, w: stdout}
+	out := newPrinter(v.format, stdout)
 	opts := v.options(set)
 	opts.OnFinding = out.finding
 	rep, err := verify.Run(ctx, inputs, opts)
 	if err != nil {
-		fmt.Fprintln(stderr, "agentstate:", err)
+		complain(stderr, err)
 		return exitUsage
 	}
 	out.summary(rep)
 	if v.reportJSON != "" {
 		if err := rep.WriteJSON(v.reportJSON); err != nil {
-			fmt.Fprintln(stderr, "agentstate:", err)
+			complain(stderr, err)
 			return exitUsage
 		}
 	}
