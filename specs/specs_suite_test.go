@@ -8,11 +8,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
 	"github.com/voice-agentstate/conformance/harness/suite"
@@ -45,11 +47,16 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	cfg, err := suite.ConfigFromEnv(os.Getenv)
 	Expect(err).NotTo(HaveOccurred(), "settings")
 	cfg.ReportDir = reportDir()
+	Expect(suite.ClearReports(cfg.ReportDir)).To(Succeed(), "clear the reports of an earlier run")
 	env, err = suite.Start(ctx, cfg, os.Getenv)
 	Expect(err).NotTo(HaveOccurred(), "start the broker, the collector and the system under test")
 	AddReportEntry("broker", env.Broker.Info().String())
 	AddReportEntry("system under test", cfg.SUT+" "+cfg.Fault)
 }, NodeTimeout(2*time.Minute))
+
+// stream is the summary of the whole consumed stream, made by AfterSuite; ReportAfterSuite adds
+// the run's outcome and writes it. nil when the stream was never judged.
+var stream *suite.Summary
 
 var _ = AfterSuite(func() {
 	if env == nil {
@@ -63,7 +70,7 @@ var _ = AfterSuite(func() {
 		return
 	}
 	summary := env.Summarize(rep)
-	Expect(summary.Write(env.Cfg.ReportDir)).To(Succeed())
+	stream = &summary
 	rep.Summary(GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred(), "drain and stop")
 	By("judging the whole consumed stream with the sequence rules from a clean initial state")
@@ -75,9 +82,87 @@ var _ = AfterSuite(func() {
 	Expect(violations).To(BeEmpty(), "the consumed stream breaks the contract (re-check it with: agentstate verify --initial-state clean %s)", filepath.Join(env.Cfg.ReportDir, "capture.jsonl"))
 })
 
-var _ = ReportAfterSuite("JUnit and JSON reports", func(r Report) {
+// ReportAfterSuite writes the reports, each atomically: Ginkgo's JUnit and JSON reports, and the
+// summary, whose verdict is the run's (see suite.Summary.Decide). A dry run writes nothing, so
+// that it never replaces the reports of a run that judged something.
+var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Report) {
+	if r.SuiteConfig.DryRun {
+		return
+	}
 	dir := reportDir()
 	Expect(os.MkdirAll(dir, 0o750)).To(Succeed())
-	Expect(reporters.GenerateJUnitReport(r, filepath.Join(dir, "junit.xml"))).To(Succeed())
-	Expect(reporters.GenerateJSONReport(r, filepath.Join(dir, "ginkgo.json"))).To(Succeed())
+	Expect(atomically(filepath.Join(dir, suite.JUnitXML), func(path string) error { return reporters.GenerateJUnitReport(r, path) })).To(Succeed())
+	Expect(atomically(filepath.Join(dir, suite.GinkgoJSON), func(path string) error { return reporters.GenerateJSONReport(r, path) })).To(Succeed())
+	summary := suite.Summary{Coverage: map[string]suite.EventCoverage{}}
+	if stream != nil {
+		summary = *stream
+	} else if cfg, err := suite.ConfigFromEnv(os.Getenv); err == nil {
+		summary.SUT, summary.Fault = cfg.SUT, cfg.Fault
+	}
+	summary.Run = runOf(r)
+	Expect(summary.Write(dir)).To(Succeed())
+	if r.SuiteSucceeded {
+		Expect(summary.Decide()).NotTo(Equal(suite.VerdictFail), "the suite verified nothing (see %s)", filepath.Join(dir, suite.SummaryMD))
+	}
 })
+
+// atomically has write produce a file beside path, then renames it over path, so that path holds
+// the earlier report or the new one, never a part.
+func atomically(path string, write func(string) error) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := write(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// runOf is the account of the Ginkgo run for the summary: its outcome, the specs that ran and
+// failed, and how specs were selected.
+func runOf(r Report) *suite.Run {
+	run := &suite.Run{Succeeded: r.SuiteSucceeded, Total: r.PreRunStats.TotalSpecs, Selected: r.PreRunStats.SpecsThatWillRun,
+		Reasons: r.SpecialSuiteFailureReasons, Filter: selection(r)}
+	for _, spec := range r.SpecReports {
+		it := spec.LeafNodeType == types.NodeTypeIt
+		switch {
+		case spec.Failed():
+			run.Failed = append(run.Failed, outcomeOf(spec))
+		case it && spec.State == types.SpecStateSkipped && spec.Failure.Message != "":
+			run.Skipped = append(run.Skipped, outcomeOf(spec)) // Skip() at run time; a filter's skip has no message
+		}
+		if it && spec.State != types.SpecStateSkipped && spec.State != types.SpecStatePending {
+			run.Ran++
+		}
+	}
+	return run
+}
+
+func outcomeOf(spec SpecReport) suite.SpecOutcome {
+	name := spec.FullText()
+	if spec.LeafNodeType != types.NodeTypeIt {
+		name = strings.TrimSpace("[" + spec.LeafNodeType.String() + "] " + name)
+	}
+	return suite.SpecOutcome{Name: name, Location: spec.Failure.Location.String(), Message: spec.Failure.Message}
+}
+
+// selection says how the run selected specs: its label filter, focus and skip, by name, file or
+// in the code; "" when it ran the whole suite.
+func selection(r Report) string {
+	c := r.SuiteConfig
+	var parts []string
+	add := func(what string, values ...string) {
+		if len(values) > 0 && strings.Join(values, "") != "" {
+			parts = append(parts, what+" '"+strings.Join(values, "', '")+"'")
+		}
+	}
+	add("label filter", c.LabelFilter)
+	add("semver filter", c.SemVerFilter)
+	add("focus", c.FocusStrings...)
+	add("skip", c.SkipStrings...)
+	add("focus file", c.FocusFiles...)
+	add("skip file", c.SkipFiles...)
+	if r.SuiteHasProgrammaticFocus {
+		parts = append(parts, "focused specs in the code (FIt, FDescribe)")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -116,6 +116,11 @@ func runSuite(t *testing.T, bin, root, fault string, env ...string) run {
 		return r
 	}
 	r.failed = failures(t, fault, r.report)
+	// The summary 'make conformance' prints last says what the exit code says.
+	md, err := os.ReadFile(filepath.Join(dir, "summary.md"))
+	if passed := strings.HasPrefix(string(md), "# voice-agentstate conformance: PASS"); err != nil || passed != (r.code == 0) {
+		t.Errorf("fault %q: exit %d, but summary.md (%v) says: %.80s", fault, r.code, err, md)
+	}
 	return r
 }
 

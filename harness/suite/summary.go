@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,14 +13,61 @@ import (
 	"github.com/voice-agentstate/conformance/harness/report"
 )
 
-// Summary is the suite's own account of a run, beside Ginkgo's reports: what was used, what was
-// seen, how much of the contract the run exercised, and every finding on the whole stream.
+// Summary is the suite's own account of a run, beside Ginkgo's reports: the run's verdict, what
+// was used, what was seen, how much of the contract the run exercised, and every finding on the
+// whole stream.
 type Summary struct {
+	Verdict  string                   `json:"verdict"` // Decide(), filled in by Write
+	Run      *Run                     `json:"run"`
 	SUT      string                   `json:"sut"`
 	Fault    string                   `json:"fault,omitempty"`
-	Report   *report.Report           `json:"stream"`
+	Report   *report.Report           `json:"stream"` // nil when the stream was never judged
 	Coverage map[string]EventCoverage `json:"coverage"`
 }
+
+// Verdicts of a summary. Partial is a run that passed but did not run every spec (a label
+// filter, a focus, skipped specs): it is not a certification of the contract, so it never reads
+// as a pass.
+const (
+	VerdictPass    = "PASS"
+	VerdictFail    = "FAIL"
+	VerdictPartial = "PARTIAL"
+)
+
+// Run is the account of the Ginkgo run a summary belongs to, from its report after the suite.
+type Run struct {
+	Succeeded bool          `json:"succeeded"`      // no spec and no suite node failed, and nothing interrupted the run
+	Total     int           `json:"specs_total"`    // specs in the suite
+	Selected  int           `json:"specs_selected"` // of those, the specs the run selected: all, unless filtered or focused (or pending)
+	Ran       int           `json:"specs_ran"`      // of those, the specs that ran to a result; the others skipped themselves
+	Failed    []SpecOutcome `json:"failed,omitempty"`
+	Skipped   []SpecOutcome `json:"skipped,omitempty"` // selected specs that skipped themselves, with their reason
+	Reasons   []string      `json:"reasons,omitempty"` // why the suite failed beyond its specs, e.g. an interruption
+	Filter    string        `json:"filter,omitempty"`  // how specs were selected, e.g. "label filter 'outage'"; "" for all
+}
+
+// SpecOutcome is a spec, or a suite node, that failed or skipped itself, and why.
+type SpecOutcome struct {
+	Name     string `json:"name"`
+	Location string `json:"location"`
+	Message  string `json:"message"`
+}
+
+// Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least one
+// spec and judged a stream that passed; PARTIAL if it did all that with only the specs a filter
+// or a focus selected. A spec that skipped itself (the container-broker spec without a container
+// runtime) does not make the run partial, as no person chose it away; the summary lists it.
+func (s Summary) Decide() string {
+	switch r := s.Run; {
+	case r == nil, !r.Succeeded, len(r.Failed) > 0, r.Ran == 0, s.Report == nil, !s.Report.Passed():
+		return VerdictFail
+	case r.partial():
+		return VerdictPartial
+	}
+	return VerdictPass
+}
+
+func (r *Run) partial() bool { return r.Filter != "" || r.Selected < r.Total }
 
 // EventCoverage says how often an event was seen and which of its declared attributes it carried.
 type EventCoverage struct {
@@ -62,58 +108,159 @@ func (e *Env) Summarize(rep *report.Report) Summary {
 	return s
 }
 
-// Write saves the summary as summary.json and summary.md in dir.
-func (s Summary) Write(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("write summary: %w", err)
+// Names of the reports the suite writes in its report directory.
+const (
+	SummaryJSON = "summary.json"
+	SummaryMD   = "summary.md"
+	JUnitXML    = "junit.xml"
+	GinkgoJSON  = "ginkgo.json"
+)
+
+// ClearReports removes the reports an earlier run left in dir (the capture is truncated when it
+// is opened), so that a run that dies before it writes its own never leaves an earlier verdict
+// there.
+func ClearReports(dir string) error {
+	for _, name := range []string{SummaryJSON, SummaryMD, JUnitXML, GinkgoJSON} {
+		if err := report.Clear(filepath.Join(dir, name)); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// Write saves the summary as summary.json and summary.md in dir, each atomically.
+func (s Summary) Write(dir string) error {
+	s.Verdict = s.Decide()
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'), 0o640); err != nil {
+	if err := report.WriteFile(filepath.Join(dir, SummaryJSON), append(b, '\n')); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	var md strings.Builder
 	s.Markdown(&md)
-	if err := os.WriteFile(filepath.Join(dir, "summary.md"), []byte(md.String()), 0o640); err != nil {
+	if err := report.WriteFile(filepath.Join(dir, SummaryMD), []byte(md.String())); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
 }
 
-// Markdown writes the summary for people: the verdict on the stream, the findings, and the
-// coverage of each event.
+// Markdown writes the summary for people: the run's verdict, the failed specs, the stream, its
+// findings, and the coverage of each event. Every line goes through finding.Printable, since
+// failure messages, findings and ids carry text from records, and 'make conformance' prints the
+// summary into the CI log.
 func (s Summary) Markdown(w io.Writer) {
-	r := s.Report
-	verdict := "PASS"
-	if !r.Passed() {
-		verdict = "FAIL"
+	line := func(format string, args ...any) { fmt.Fprintln(w, finding.Printable(fmt.Sprintf(format, args...))) }
+	line("# voice-agentstate conformance: %s", s.headline())
+	line("")
+	s.runLines(line)
+	s.streamLines(line)
+	line("")
+	if r := s.Run; r != nil {
+		specList(line, "Failed specs", r.Failed)
+		specList(line, "Specs that skipped themselves", r.Skipped)
 	}
-	fmt.Fprintf(w, "# voice-agentstate conformance: %s\n\n", verdict)
-	fmt.Fprintf(w, "- system under test: %s", s.SUT)
-	if s.Fault != "" {
-		fmt.Fprintf(w, " (fault %s)", s.Fault)
-	}
-	fmt.Fprintln(w)
-	if r.Broker != nil {
-		fmt.Fprintf(w, "- broker: %s\n", r.Broker)
-	}
-	fmt.Fprintf(w, "- stream: %d records, %d events, %d undecodable; %d violations, %d warnings (schemas %s, initial state %s)\n",
-		r.Lines, r.Events, r.Undecodable, len(r.Violations), len(r.Warnings), r.Schemas, r.InitialState)
-	fmt.Fprintf(w, "- invariants checked: %s\n\n", strings.Join(r.Invariants, ", "))
-	if len(r.Violations)+len(r.Warnings) > 0 {
-		fmt.Fprint(w, "## Findings on the whole stream\n\n")
+	if r := s.Report; r != nil && len(r.Violations)+len(r.Warnings) > 0 {
+		line("## Findings on the whole stream")
+		line("")
 		for _, f := range append(append([]finding.Finding(nil), r.Violations...), r.Warnings...) {
-			fmt.Fprintf(w, "- `%s`\n", f.String())
+			line("- `%s`", f.String())
 		}
-		fmt.Fprintln(w)
+		line("")
 	}
-	fmt.Fprint(w, "## Coverage\n\n| event | seen | attributes exercised | never seen |\n|---|---|---|---|\n")
+	line("## Coverage")
+	line("")
+	line("| event | seen | attributes exercised | never seen |")
+	line("|---|---|---|---|")
 	ids := append([]string(nil), contract.Events...)
 	sort.Strings(ids)
 	for _, id := range ids {
 		c := s.Coverage[id]
-		fmt.Fprintf(w, "| %s | %d | %s | %s |\n", id, c.Seen, strings.Join(c.Exercised, ", "), strings.Join(c.Missed, ", "))
+		line("| %s | %d | %s | %s |", id, c.Seen, strings.Join(c.Exercised, ", "), strings.Join(c.Missed, ", "))
 	}
+}
+
+// specList writes a section of specs, each with its reason, one line per line of the reason.
+func specList(line func(string, ...any), title string, specs []SpecOutcome) {
+	if len(specs) == 0 {
+		return
+	}
+	line("## %s", title)
+	line("")
+	for _, f := range specs {
+		line("- %s (%s)", f.Name, f.Location)
+		for _, l := range strings.Split(strings.TrimSpace(f.Message), "\n") {
+			if strings.TrimSpace(l) != "" {
+				line("  - %s", strings.TrimSpace(l))
+			}
+		}
+	}
+	line("")
+}
+
+// headline is the verdict, with what a partial run selected, so that it never reads as a
+// certification of the whole contract.
+func (s Summary) headline() string {
+	v := s.Decide()
+	r := s.Run
+	switch {
+	case v == VerdictPartial:
+		return fmt.Sprintf("%s (%s: %d of %d specs ran and passed; not a certification of the whole contract)", v, r.selection(), r.Ran, r.Total)
+	case v == VerdictPass:
+		return fmt.Sprintf("%s (%d of %d specs%s)", v, r.Ran, r.Total, r.skippedNote())
+	}
+	return v
+}
+
+func (r *Run) skippedNote() string {
+	if len(r.Skipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d skipped itself, listed below", len(r.Skipped))
+}
+
+func (r *Run) selection() string {
+	if r.Filter != "" {
+		return r.Filter
+	}
+	return fmt.Sprintf("%d of %d specs selected", r.Selected, r.Total)
+}
+
+func (s Summary) runLines(line func(string, ...any)) {
+	r := s.Run
+	if r == nil {
+		line("- specs: the run's outcome is unknown (no report of the Ginkgo run), so it is not a pass")
+		return
+	}
+	sel := ""
+	if r.partial() {
+		sel = " (partial: " + r.selection() + ")"
+	}
+	line("- specs: %d of %d ran%s, %d failed, %d skipped themselves", r.Ran, r.Total, sel, len(r.Failed), len(r.Skipped))
+	if r.Ran == 0 {
+		line("- no spec ran, so nothing was verified")
+	}
+	for _, reason := range r.Reasons {
+		line("- the suite failed: %s", reason)
+	}
+}
+
+func (s Summary) streamLines(line func(string, ...any)) {
+	sut := "- system under test: " + s.SUT
+	if s.Fault != "" {
+		sut += " (fault " + s.Fault + ")"
+	}
+	line("%s", sut)
+	r := s.Report
+	if r == nil {
+		line("- stream: never judged (the suite stopped before the end of the run, or its collector did not start)")
+		return
+	}
+	if r.Broker != nil {
+		line("- broker: %s", r.Broker)
+	}
+	line("- stream: %d records, %d events, %d undecodable; %d violations, %d warnings (schemas %s, initial state %s)",
+		r.Lines, r.Events, r.Undecodable, len(r.Violations), len(r.Warnings), r.Schemas, r.InitialState)
+	line("- invariants checked: %s", strings.Join(r.Invariants, ", "))
 }

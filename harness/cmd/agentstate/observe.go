@@ -24,7 +24,7 @@ const observeUsage = `Usage: agentstate observe --bootstrap HOST:PORT [flags]
 Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
-started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C (which still writes the report, and exits non-zero: an interrupted run is
+started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C or SIGTERM (which still write the report, and exit 1: an interrupted run is
 not a verdict).
 
 Examples:
