@@ -13,10 +13,14 @@ BENCH_COUNT ?= 6
 FAULT  ?=
 LABELS ?=
 GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+# The summary is printed last; an earlier run's is removed first, so that a suite that fails to
+# build or to start never shows the last run's verdict.
 conformance:
-	@AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
-	status=$$?; dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; \
-	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; fi; exit $$status
+	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; rm -f $$dir/summary.md $$dir/summary.json; \
+	AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	status=$$?; \
+	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
+	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status
 
 test:
 	$(GO) test -count=1 ./...

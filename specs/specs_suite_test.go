@@ -110,11 +110,14 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 // the earlier report or the new one, never a part.
 func atomically(path string, write func(string) error) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := write(tmp); err != nil {
-		os.Remove(tmp)
-		return err
+	err := write(tmp)
+	if err == nil {
+		err = os.Rename(tmp, path)
 	}
-	return os.Rename(tmp, path)
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // runOf is the account of the Ginkgo run for the summary: its outcome, the specs that ran and
