@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -30,21 +28,14 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		complain(stderr, err)
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("broker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("broker", brokerUsage, stderr)
 	listen := envOr(getenv, "AGENTSTATE_LISTEN", "127.0.0.1:9092")
 	fs.StringVar(&cfg.Listen, "listen", listen, "host:port to listen on; port 0 picks a free one [AGENTSTATE_LISTEN]")
 	partitions := int(cfg.Partitions)
 	fs.IntVar(&partitions, "partitions", partitions, "partitions of the topic [AGENTSTATE_PARTITIONS]")
 	fs.StringVar(&cfg.Topic, "topic", cfg.Topic, "topic to create [AGENTSTATE_TOPIC]")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, brokerUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return exitPass
-	} else if err != nil {
-		return exitUsage
+	if code, failed := parseFailed(fs.Parse(args), stderr); failed {
+		return code
 	}
 	if partitions < 1 || fs.NArg() > 0 {
 		complain(stderr, "broker: --partitions must be at least 1, and no arguments are taken")

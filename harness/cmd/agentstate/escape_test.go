@@ -68,6 +68,13 @@ func TestUntrustedTextNeverStartsALine(t *testing.T) {
 		t.Errorf("verify of a missing file: exit %d", r.code)
 	}
 	noInjectedLine(t, "verify of a missing file", formatText, r.stdout+r.stderr)
+	for _, cmd := range []string{"verify", "observe", "merge", "broker"} {
+		r = agentstate(t, "", nil, cmd, "-\n"+injected+"flag", "capture.jsonl")
+		if r.code != exitUsage {
+			t.Errorf("%s with a hostile flag: exit %d", cmd, r.code)
+		}
+		noInjectedLine(t, cmd+" with a hostile flag", formatText, r.stdout+r.stderr)
+	}
 }
 
 // TestGitHubAnnotationsRollUpBeyondTen: GitHub shows only the first few annotations of a step,

@@ -120,6 +120,21 @@ func complain(stderr io.Writer, a ...any) {
 	fmt.Fprintln(stderr, finding.Printable("agentstate: "+strings.TrimSuffix(fmt.Sprintln(a...), "\n")))
 }
 
+// newFlagSet returns the flag set of a command, whose --help prints usage and then the flags on
+// stderr. The flag package itself prints nothing: it would print an unknown flag's name raw (a
+// file named "-\n::error::x" passed by a glob), so the command prints the error with complain.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
 // begin starts a run whose flags were parsed, well or not: unless it only asked for --help, it
 // clears the report path first, so that the path never holds an earlier run's verdict whatever
 // this run ends with, then turns a parse error into its exit code. stop says the run ends here.

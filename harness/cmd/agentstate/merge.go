@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -20,13 +19,8 @@ Flags:
 `
 
 func runMerge(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("merge", mergeUsage, stderr)
 	out := fs.String("report-json", "", "write the merged report as JSON to this path")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, mergeUsage)
-		fs.PrintDefaults()
-	}
 	if code, failed := begin(*out, fs.Parse(args), stderr); failed {
 		return code
 	}

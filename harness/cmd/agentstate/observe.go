@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -59,8 +58,7 @@ type observeFlags struct {
 
 func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
 	var o observeFlags
-	fs := flag.NewFlagSet("observe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("observe", observeUsage, stderr)
 	if err := o.common.register(fs, getenv); err != nil {
 		return o, err
 	}
@@ -90,10 +88,6 @@ func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (
 	fs.StringVar(&o.broker.SASL.Mechanism, "sasl-mechanism", cfg.SASL.Mechanism, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [AGENTSTATE_SASL_MECHANISM]")
 	fs.StringVar(&o.broker.SASL.User, "sasl-user", cfg.SASL.User, "SASL user [AGENTSTATE_SASL_USER]")
 	fs.StringVar(&o.passFile, "sasl-password-file", "", "file whose first line is the SASL password; or set AGENTSTATE_SASL_PASSWORD (never a flag, so it stays out of process lists)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, observeUsage)
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -99,14 +99,9 @@ type verifyFlags struct {
 
 func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (verifyFlags, error) {
 	var v verifyFlags
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", verifyUsage, stderr)
 	if err := v.register(fs, getenv); err != nil {
 		return v, err
-	}
-	fs.Usage = func() {
-		fmt.Fprint(stderr, verifyUsage)
-		fs.PrintDefaults()
 	}
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
