@@ -63,6 +63,9 @@ func TestPrintableKeepsEverythingOnOneLine(t *testing.T) {
 		{"line\u2028sep\u0085nel", `line\u2028sep\u0085nel`},
 		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
 		{"nul \x00", `nul \x00`},
+		{"::error title=injected::plain", `\x3a:error title=injected::plain`},
+		{"   ::warning::x", `   \x3a:warning::x`},
+		{"a ::error:: in the middle", "a ::error:: in the middle"},
 	} {
 		if got := finding.Printable(c.in); got != c.want {
 			t.Errorf("Printable(%q) = %q, want %q", c.in, got, c.want)

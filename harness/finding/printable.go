@@ -7,16 +7,25 @@ import (
 	"unicode/utf8"
 )
 
-// Printable returns s as it may be printed on one line of a terminal or a CI log: every rune
+// Printable returns s as it may be printed as one line of a terminal or a CI log: every rune
 // that is not printable (newlines, carriage returns, tabs, escape sequences, the Unicode line
 // and paragraph separators, bytes that are not UTF-8) is written as its Go escape (\n, \x1b,
-// \u2028, \xff). Text that comes from a record (ids, keys, values, file names) passes through
-// it before it reaches stdout, stderr or a summary, so that no record can start a line of its
-// own: a CI runner reads a line such as "::error title=...::" as a command.
+// \u2028, \xff), and a line that would start with "::" after its spaces starts with "\x3a:"
+// instead. A CI runner reads a line that starts so (GitHub's "::error title=...::") as a
+// command; text that comes from a record (ids, keys, values, file names) passes through
+// Printable, as part of the whole line it is printed on, before it reaches stdout, stderr or a
+// summary, so that no record can write a line, or a command, of its own.
 func Printable(s string) string {
-	if printable(s) {
-		return s
+	if !printable(s) {
+		s = escape(s)
 	}
+	if rest := strings.TrimLeft(s, " "); strings.HasPrefix(rest, "::") {
+		s = s[:len(s)-len(rest)] + `\x3a` + rest[1:]
+	}
+	return s
+}
+
+func escape(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

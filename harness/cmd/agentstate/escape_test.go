@@ -45,12 +45,14 @@ func TestUntrustedTextNeverStartsALine(t *testing.T) {
 		fmt.Sprintf(`{"id":%s,"Server":3,"ThisDN":"5001"}`, jsonString(hostileText)),
 		fmt.Sprintf(`{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},%s:1}`, jsonString(hostileText)),
 		fmt.Sprintf(`{"id":"EventAgentReady","Server":3,"ThisDN":%s,"time":{"seconds":1764035100,"useconds":0},"AgentWorkMode":%[1]s}`, jsonString(hostileText)),
+		// Without a newline: a CI runner reads a line that starts with "::" after spaces.
+		fmt.Sprintf(`{"id":%s,"Server":3,"ThisDN":"5001"}`, jsonString(injected+"plain")),
 	}
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	b := brokertest.Embedded(t, 1)
-	brokertest.Produce(t, b, brokertest.Record{Key: []byte("t1:" + hostileText), Value: []byte(lines[0])}, brokertest.Record{Value: []byte(lines[2])})
+	brokertest.Produce(t, b, brokertest.Record{Key: []byte("t1:" + hostileText), Value: []byte(lines[0])}, brokertest.Record{Value: []byte(lines[2])}, brokertest.Record{Key: []byte(injected + "key"), Value: []byte(lines[3])})
 	for _, format := range []string{formatText, formatJSON, formatGitHub} {
 		r := agentstate(t, "", nil, "verify", "--format", format, file)
 		if r.code != exitFindings {
@@ -63,13 +65,26 @@ func TestUntrustedTextNeverStartsALine(t *testing.T) {
 		}
 		noInjectedLine(t, "observe", format, r.stdout+r.stderr)
 	}
-	r := agentstate(t, "", nil, "verify", filepath.Join(dir, "missing\n"+injected+"x.jsonl"))
-	if r.code != exitUsage {
-		t.Errorf("verify of a missing file: exit %d", r.code)
+	for _, name := range []string{"missing\n" + injected + "x.jsonl", injected + "x.jsonl"} {
+		r := agentstate(t, "", nil, "verify", filepath.Join(dir, name))
+		if r.code != exitUsage {
+			t.Errorf("verify of a missing file: exit %d", r.code)
+		}
+		noInjectedLine(t, "verify of a missing file", formatText, r.stdout+r.stderr)
 	}
-	noInjectedLine(t, "verify of a missing file", formatText, r.stdout+r.stderr)
+	t.Run("a file name that starts the line", func(t *testing.T) {
+		plain := injected + "capture.jsonl"
+		if err := os.WriteFile(filepath.Join(dir, plain), []byte(lines[0]+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Chdir(dir)
+		for _, format := range []string{formatText, formatGitHub} {
+			r := agentstate(t, "", nil, "verify", "--format", format, plain)
+			noInjectedLine(t, "verify of "+plain, format, r.stdout+r.stderr)
+		}
+	})
 	for _, cmd := range []string{"verify", "observe", "merge", "broker"} {
-		r = agentstate(t, "", nil, cmd, "-\n"+injected+"flag", "capture.jsonl")
+		r := agentstate(t, "", nil, cmd, "-\n"+injected+"flag", "capture.jsonl")
 		if r.code != exitUsage {
 			t.Errorf("%s with a hostile flag: exit %d", cmd, r.code)
 		}
@@ -105,6 +120,15 @@ func TestGitHubAnnotationsRollUpBeyondTen(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, "::error title=schema.required::... and 15 more schema.required findings") {
 		t.Errorf("no roll-up line for the 15 schema.required findings beyond 10:\n%s", r.stdout)
+	}
+	text := 0
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if !strings.HasPrefix(line, "::") && strings.Contains(line, "[schema.required]") {
+			text++
+		}
+	}
+	if text != 15 {
+		t.Errorf("%d schema.required findings beyond the 10 annotated are in the log as text lines, want 15\n%s", text, r.stdout)
 	}
 	if n := count("warning", "schema.unknown-attribute"); n != 3 {
 		t.Errorf("%d schema.unknown-attribute annotations, want all 3\n%s", n, r.stdout)

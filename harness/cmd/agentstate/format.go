@@ -48,7 +48,7 @@ func parseFormat(s string) (string, error) {
 }
 
 // finding writes one finding: a line of text, a JSON object, or a GitHub Actions annotation
-// (which GitHub shows on the file and line; the text line follows it for the log).
+// (which GitHub shows on the file and line).
 func (p *printer) finding(f finding.Finding) {
 	switch p.format {
 	case formatJSON:
@@ -62,20 +62,22 @@ func (p *printer) finding(f finding.Finding) {
 }
 
 // annotate writes the finding as an annotation, unless annotationsPerRule of its rule are out
-// already; then it is counted for the roll-up line.
+// already; then it is written as a line of text, for the log, and counted for the roll-up.
 func (p *printer) annotate(f finding.Finding) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.annotated[f.Rule]++
 	if p.annotated[f.Rule] > annotationsPerRule {
 		p.heldViolation[f.Rule] = p.heldViolation[f.Rule] || f.Severity == finding.Violation
+		fmt.Fprintln(p.w, f)
 		return
 	}
 	fmt.Fprintf(p.w, "::%s %s::%s\n", level(f.Severity == finding.Violation), annotationProps(f), escapeData(finding.Printable(f.Message+" "+kafkaPlace(f.Place))))
 }
 
 // rollUp writes one annotation per rule that had more than annotationsPerRule findings, with
-// the count of those not shown; the report and the text summary still hold them all.
+// the count of those not annotated (their text lines are in the log, and --report-json holds
+// them all).
 func (p *printer) rollUp() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -89,7 +91,7 @@ func (p *printer) rollUp() {
 	for _, rule := range rules {
 		more := p.annotated[rule] - annotationsPerRule
 		fmt.Fprintf(p.w, "::%s title=%s::%s\n", level(p.heldViolation[rule]), escapeProp(rule),
-			escapeData(fmt.Sprintf("... and %d more %s findings (not annotated; the log and --report-json list them all)", more, rule)))
+			escapeData(fmt.Sprintf("... and %d more %s findings, not annotated: the log has them as text lines, and --report-json lists them all", more, rule)))
 	}
 }
 
