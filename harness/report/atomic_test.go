@@ -3,6 +3,7 @@ package report
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -49,5 +50,53 @@ func TestClearRemovesAnEarlierReport(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err == nil {
 		t.Error("the earlier report is still there")
+	}
+}
+
+// TestWriteFileAndClearKeepWhatIsNotTheirs: a symbolic link stays a link, to the new report; a
+// named pipe (as /dev/stdout may be) is written in place and never removed or replaced.
+func TestWriteFileAndClearKeepWhatIsNotTheirs(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target.json"), filepath.Join(dir, "link.json")
+	os.WriteFile(target, []byte("earlier"), 0o600)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Clear(link); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(target); len(got) != 0 {
+		t.Errorf("clearing the link left %q in its target", got)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", st.Mode(), err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("the link's target holds %q, want the new report", got)
+	}
+
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	if err := Clear(fifo); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan string)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		read <- string(b)
+	}()
+	if err := WriteFile(fifo, []byte("to the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-read; got != "to the pipe" {
+		t.Errorf("the pipe's reader got %q", got)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was removed or replaced: %v %v", st.Mode(), err)
 	}
 }

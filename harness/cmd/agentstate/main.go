@@ -136,15 +136,18 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 }
 
 // begin starts a run whose flags were parsed, well or not: unless it only asked for --help, it
-// clears the report path first, so that the path never holds an earlier run's verdict whatever
-// this run ends with, then turns a parse error into its exit code. stop says the run ends here.
-func begin(reportPath string, err error, stderr io.Writer) (code int, stop bool) {
+// clears the paths it writes (its report, its capture) first, so that they never hold an earlier
+// run's verdict or records whatever this run ends with, then turns a parse error into its exit
+// code. stop says the run ends here.
+func begin(err error, stderr io.Writer, outputs ...string) (code int, stop bool) {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitPass, true
 	}
-	if cerr := report.Clear(reportPath); cerr != nil {
-		complain(stderr, cerr)
-		return exitUsage, true
+	for _, path := range outputs {
+		if cerr := report.Clear(path); cerr != nil {
+			complain(stderr, cerr)
+			return exitUsage, true
+		}
 	}
 	return parseFailed(err, stderr)
 }

@@ -21,7 +21,7 @@ Flags:
 func runMerge(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("merge", mergeUsage, stderr)
 	out := fs.String("report-json", "", "write the merged report as JSON to this path")
-	if code, failed := begin(*out, fs.Parse(args), stderr); failed {
+	if code, failed := begin(fs.Parse(args), stderr, *out); failed {
 		return code
 	}
 	if fs.NArg() == 0 {

@@ -116,7 +116,7 @@ func (o *observeFlags) finish() error {
 
 func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, err := parseObserve(args, stderr, getenv)
-	if code, failed := begin(o.common.reportJSON, err, stderr); failed {
+	if code, failed := begin(err, stderr, o.common.reportJSON, o.record); failed {
 		return code
 	}
 	from, err := consume.ParseStart(o.from)

@@ -144,3 +144,19 @@ func TestAnObserveThatFailsToRecordLeavesNoPassReport(t *testing.T) {
 		t.Errorf("report of a run that exited 2: passed %v, violations %v; want run.error", got.Passed(), got.Violations)
 	}
 }
+
+// TestAFailedObserveLeavesNoEarlierCapture: the --record file of a run that never reached the
+// cluster is not the last run's capture, which verify would then judge as if it were this one's.
+func TestAFailedObserveLeavesNoEarlierCapture(t *testing.T) {
+	capture := filepath.Join(t.TempDir(), "capture.jsonl")
+	if err := os.WriteFile(capture, []byte(readFileOrEmpty(fixtures+"valid-day.jsonl")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AGENTSTATE_BOOTSTRAP": "127.0.0.1:1", "AGENTSTATE_CONNECT_TIMEOUT": "1s"}
+	if r := agentstate(t, "", env, "observe", "--until-end", "--record", capture); r.code != exitUsage {
+		t.Fatalf("exit %d, want %d\n%s", r.code, exitUsage, r.stderr)
+	}
+	if _, err := os.Stat(capture); err == nil {
+		t.Errorf("%s still holds the earlier run's capture", capture)
+	}
+}

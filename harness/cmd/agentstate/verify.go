@@ -125,7 +125,7 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	v, err := parseVerify(args, stderr, getenv)
-	if code, failed := begin(v.reportJSON, err, stderr); failed {
+	if code, failed := begin(err, stderr, v.reportJSON); failed {
 		return code
 	}
 	set, err := loadSchemas(v.schemas)
