@@ -23,8 +23,8 @@ const observeUsage = `Usage: agentstate observe --bootstrap HOST:PORT [flags]
 Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
-started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C or SIGTERM (which still write the report, and exit 1: an interrupted run is
-not a verdict).
+started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C or
+SIGTERM (which still write the report, and exit 1: an interrupted run is not a verdict).
 
 Examples:
   agentstate observe --bootstrap 127.0.0.1:9092 --from earliest --until-end
@@ -209,8 +209,10 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 	// A run that exits 2 writes its report all the same, for its accounting, but that report
 	// must never read as a pass.
 	for _, e := range runErrs {
-		rep.Add(finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: e,
-			Message: "the run failed (" + e + "), so its verdict is not one; fix the cause and run again"})
+		f := finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: e,
+			Message: "the run failed (" + e + "), so its verdict is not one; fix the cause and run again"}
+		rep.Add(f)
+		out.finding(f)
 	}
 	out.summary(rep)
 	code := exitPass

@@ -140,6 +140,9 @@ func TestAnObserveThatFailsToRecordLeavesNoPassReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(r.stdout, "[run.error] the run failed (write capture") {
+		t.Errorf("the output does not name the run.error:\n%s", r.stdout)
+	}
 	if got.Passed() || !hasRule(got, "run.error") {
 		t.Errorf("report of a run that exited 2: passed %v, violations %v; want run.error", got.Passed(), got.Violations)
 	}
