@@ -25,9 +25,9 @@ type Summary struct {
 	Coverage map[string]EventCoverage `json:"coverage"`
 }
 
-// Verdicts of a summary. Partial is a run that passed but did not run every spec (a label
-// filter, a focus, skipped specs): it is not a certification of the contract, so it never reads
-// as a pass.
+// Verdicts of a summary. Partial is a run that passed with only the specs a label filter or a
+// focus selected: it is not a certification of the contract, so its verdict never reads as a
+// pass.
 const (
 	VerdictPass    = "PASS"
 	VerdictFail    = "FAIL"
@@ -53,9 +53,9 @@ type SpecOutcome struct {
 	Message  string `json:"message"`
 }
 
-// Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least one
-// spec and judged a stream that passed; PARTIAL if it did all that with only the specs a filter
-// or a focus selected. A spec that skipped itself (the container-broker spec without a container
+// Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least
+// one spec and judged a stream that passed; PARTIAL if it did all that with only the specs a
+// filter or a focus selected. A spec that skipped itself (the container-broker spec without a container
 // runtime) does not make the run partial, as no person chose it away; the summary lists it.
 func (s Summary) Decide() string {
 	switch r := s.Run; {
