@@ -14,26 +14,67 @@ import (
 )
 
 // explain turns one failing location into findings in plain words: one per missing or unknown
-// attribute, one otherwise.
-func (s *Set) explain(event string, doc map[string]any, e *jsonschema.ValidationError) []finding.Finding {
-	keyword := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
-	switch keyword {
-	case "required":
-		return s.missingAttributes(event, e)
-	case "additionalProperties", "unevaluatedProperties":
-		return s.unknownAttributes(event, e)
+// attribute, one otherwise. A location its words cannot explain is still a finding, named after
+// its keyword and carrying jsonschema/v5's own message: whatever v5 rejects, at least one finding
+// says so.
+func (s *Set) explain(event string, doc any, e *jsonschema.ValidationError) []finding.Finding {
+	keyword, holder, ok := keywordAt(e.KeywordLocation)
+	var out []finding.Finding
+	switch {
+	case !ok:
+	case keyword == "" && (holder == "additionalProperties" || holder == "unevaluatedProperties"):
+		out = s.undeclared(event, e)
+	case keyword == "required":
+		out = s.missingAttributes(event, e)
+	case keyword == "additionalProperties":
+		out = s.unknownAttributes(event, e)
+	default:
+		out = []finding.Finding{valueFinding(event, doc, keyword, e)}
 	}
+	if len(out) == 0 {
+		return []finding.Finding{unexplained(event, keyword, e)}
+	}
+	return out
+}
+
+// valueFinding words a keyword's failure on the value at the error's instance location. A false
+// schema, which fails by itself, is reported as the keyword "false".
+func valueFinding(event string, doc any, keyword string, e *jsonschema.ValidationError) finding.Finding {
 	value := lookup(doc, e.InstanceLocation)
 	found := render(value)
 	if keyword == "type" {
 		found = jsonType(value) + " " + found
 	}
 	expected := expectation(keyword, e.Message)
-	return []finding.Finding{{
+	if keyword == "" {
+		keyword, expected = "false", "nothing (the schema at "+keywordPlace(e)+" allows no value here)"
+	}
+	return finding.Finding{
 		Rule: "schema." + kebab(keyword), Severity: finding.Violation, Event: event,
 		Pointer: e.InstanceLocation, Expected: expected, Found: found,
 		Message: fmt.Sprintf("%s: attribute %s: expected %s, found %s", event, attrName(e.InstanceLocation), expected, found),
-	}}
+	}
+}
+
+// unexplained is the finding of a failing location the words above could say nothing about:
+// a violation named after its keyword, with jsonschema/v5's message.
+func unexplained(event, keyword string, e *jsonschema.ValidationError) finding.Finding {
+	if keyword == "" {
+		keyword = "false"
+	}
+	return finding.Finding{
+		Rule: "schema." + kebab(keyword), Severity: finding.Violation, Event: event,
+		Pointer: e.InstanceLocation, Expected: "a value the schema at " + keywordPlace(e) + " accepts", Found: e.Message,
+		Message: fmt.Sprintf("%s: attribute %s: jsonschema/v5 rejects it at %s in the schema: %s", event, attrName(e.InstanceLocation), keywordPlace(e), e.Message),
+	}
+}
+
+// keywordPlace names where in the schema a location failed: its keyword location, or the root.
+func keywordPlace(e *jsonschema.ValidationError) string {
+	if e.KeywordLocation == "" {
+		return "its root"
+	}
+	return e.KeywordLocation
 }
 
 func (s *Set) missingAttributes(event string, e *jsonschema.ValidationError) []finding.Finding {
@@ -52,22 +93,39 @@ func (s *Set) missingAttributes(event string, e *jsonschema.ValidationError) []f
 	return out
 }
 
+// unknownAttributes words additionalProperties: false, which v5 reports once per object, naming
+// every undeclared member in its message.
 func (s *Set) unknownAttributes(event string, e *jsonschema.ValidationError) []finding.Finding {
 	var out []finding.Finding
 	for _, name := range quotedNames(e.Message) {
-		ptr := e.InstanceLocation + "/" + escape(name)
-		msg := fmt.Sprintf("%s: attribute %s is not part of the contract", event, attrName(ptr))
-		if e.InstanceLocation == "" {
-			if hint := s.suggest(event, name); hint != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", hint)
-			}
-		}
-		out = append(out, finding.Finding{
-			Rule: RuleUnknownAttribute, Severity: finding.Warning, Event: event, Pointer: ptr,
-			Expected: "only attributes the contract declares", Found: strconv.Quote(name), Message: msg,
-		})
+		out = append(out, s.unknownAttribute(event, e.InstanceLocation, name))
 	}
 	return out
+}
+
+// undeclared words a false schema under additionalProperties or unevaluatedProperties, which v5
+// reports once per undeclared member, at the member's own location.
+func (s *Set) undeclared(event string, e *jsonschema.ValidationError) []finding.Finding {
+	i := strings.LastIndex(e.InstanceLocation, "/")
+	if i < 0 {
+		return nil
+	}
+	name := strings.ReplaceAll(strings.ReplaceAll(e.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
+	return []finding.Finding{s.unknownAttribute(event, e.InstanceLocation[:i], name)}
+}
+
+func (s *Set) unknownAttribute(event, object, name string) finding.Finding {
+	ptr := object + "/" + escape(name)
+	msg := fmt.Sprintf("%s: attribute %s is not part of the contract", event, attrName(ptr))
+	if object == "" {
+		if hint := s.suggest(event, name); hint != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", hint)
+		}
+	}
+	return finding.Finding{
+		Rule: RuleUnknownAttribute, Severity: finding.Warning, Event: event, Pointer: ptr,
+		Expected: "only attributes the contract declares", Found: strconv.Quote(name), Message: msg,
+	}
 }
 
 // suggest finds a declared attribute that differs from name only in case, spaces, hyphens or
@@ -138,8 +196,6 @@ func expectation(keyword, msg string) string {
 		return "a string of length " + msg
 	case "pattern":
 		return "a string matching " + strings.Trim(strings.TrimPrefix(msg, "does not match pattern "), "'")
-	case "false", "":
-		return "nothing (the schema allows no value here)"
 	}
 	return msg
 }

@@ -120,10 +120,16 @@ func (s *Set) ValidateDoc(doc map[string]any) Result {
 	return res
 }
 
-// judge validates a routed message. Numbers that math/big cannot read would crash the validator,
-// so they are reported first, and a panic inside the validator becomes a violation: a message
-// the validator cannot judge never passes.
-func (s *Set) judge(id string, doc map[string]any) (out []finding.Finding) {
+// judge validates a routed message.
+func (s *Set) judge(id string, doc map[string]any) []finding.Finding {
+	return s.judgeWith(s.events[id], id, doc)
+}
+
+// judgeWith validates doc, decoded with json.Decoder.UseNumber, against sch on behalf of the
+// event id. Numbers that math/big cannot read would crash the validator, so they are reported
+// first, and a panic inside the validator becomes a violation: a message the validator cannot
+// judge never passes.
+func (s *Set) judgeWith(sch *jsonschema.Schema, id string, doc any) (out []finding.Finding) {
 	if bad := unreadableNumbers(doc, ""); len(bad) > 0 {
 		for i := range bad {
 			bad[i].Event = id
@@ -139,7 +145,7 @@ func (s *Set) judge(id string, doc map[string]any) (out []finding.Finding) {
 			}}
 		}
 	}()
-	if err := s.events[id].Validate(doc); err != nil {
+	if err := sch.Validate(doc); err != nil {
 		return s.explainAll(id, doc, err)
 	}
 	return nil
@@ -215,7 +221,7 @@ func decode(raw []byte) (map[string]any, *finding.Finding) {
 
 // explainAll turns every leaf of a validation error into findings, sorted by pointer and rule so
 // that output is stable from run to run.
-func (s *Set) explainAll(event string, doc map[string]any, err error) []finding.Finding {
+func (s *Set) explainAll(event string, doc any, err error) []finding.Finding {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		return []finding.Finding{{
