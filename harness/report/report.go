@@ -18,7 +18,9 @@ import (
 // never passes.
 const RuleEmpty = "stream.empty"
 
-// Report is the outcome of one run. Lines always equals Events plus Undecodable.
+// Report is the outcome of one run. Lines always equals Events plus Undecodable; a capture's
+// re-deliveries (Redelivered) are read but not judged, and not in Lines, so the non-blank lines
+// of a capture are Lines plus Redelivered.
 type Report struct {
 	Broker       *Broker           `json:"broker,omitempty"`
 	Consumed     *Consumption      `json:"consumed,omitempty"`
@@ -27,9 +29,10 @@ type Report struct {
 	InitialState string            `json:"initial_state,omitempty"`
 	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
-	Lines        int               `json:"lines"`       // records read: non-empty lines, or Kafka records
-	Events       int               `json:"events"`      // records that were JSON objects, and so were checked
-	Undecodable  int               `json:"undecodable"` // records that yielded no JSON object
+	Lines        int               `json:"lines"`                 // records read: non-empty lines, or Kafka records
+	Events       int               `json:"events"`                // records that were JSON objects, and so were checked
+	Undecodable  int               `json:"undecodable"`           // records that yielded no JSON object
+	Redelivered  int               `json:"redelivered,omitempty"` // records of a capture at a Kafka topic, partition and offset already judged: not judged again (observe accounts for its own per partition, under consumed)
 	PerEvent     map[string]int    `json:"per_event"`
 	Judged       *Judged           `json:"judged,omitempty"` // how the schemas were applied
 	Violations   []finding.Finding `json:"violations"`
@@ -111,7 +114,14 @@ func (r *Report) WriteJSON(path string) error {
 
 // Summary writes the closing lines of a run: what was read, per-event counts and the verdict.
 func (r *Report) Summary(w io.Writer) {
-	fmt.Fprintf(w, "read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
+	fmt.Fprintf(w, "read %d records: %d events checked, %d undecodable", r.Lines, r.Events, r.Undecodable)
+	switch {
+	case r.Redelivered == 1:
+		fmt.Fprint(w, "; 1 re-delivery skipped")
+	case r.Redelivered > 1:
+		fmt.Fprintf(w, "; %d re-deliveries skipped", r.Redelivered)
+	}
+	fmt.Fprintf(w, " (schemas: %s", r.Schemas)
 	if r.InitialState != "" {
 		fmt.Fprintf(w, ", initial state: %s", r.InitialState)
 	}
