@@ -91,6 +91,7 @@ type Reader struct {
 	file    string
 	line    int
 	buf     []byte
+	head    []byte // the start of the last line that was too long, to find its envelope's coordinates in
 	format  Format // FormatAuto until the first record decides
 	decided int    // the line that decided the format; 0 when it was given
 }
@@ -120,7 +121,10 @@ func (r *Reader) Next() (Record, error) {
 			line, note = line[len(bom):], bomNote(place)
 		}
 		blank := len(bytes.TrimSpace(line)) == 0
-		if tooLong || blank && len(line) > MaxLine {
+		if tooLong {
+			return r.overlong(place), nil
+		}
+		if blank && len(line) > MaxLine {
 			return problem(place, RuleTooLong, r.tooLong()), nil
 		}
 		if blank && note == nil {
@@ -141,6 +145,82 @@ func bomNote(place finding.Place) *finding.Finding {
 		Expected: "JSON text without a byte-order mark", Found: "the UTF-8 byte-order mark EF BB BF at the start of the file",
 		Message: "the file starts with a UTF-8 byte-order mark, which JSON text must not have (RFC 8259, section 8.1); the line is judged without it: save the file without a BOM",
 	}
+}
+
+// headBytes is how much of a line too long to hold is kept, to read its envelope's coordinates.
+const headBytes = 64 << 10
+
+// overlong is the record of a line too long to hold. When it starts as a kcat envelope (kcat
+// and the harness write the coordinates and the key before the payload), the problem is placed
+// at its Kafka coordinates, as FromKafka places a value too long, and the format is decided.
+func (r *Reader) overlong(place finding.Place) Record {
+	head := r.head
+	if r.line == 1 {
+		head = bytes.TrimPrefix(head, bom)
+	}
+	env, ok := leadingEnvelope(head)
+	if r.format == FormatJSONL || !ok {
+		return problem(place, RuleTooLong, r.tooLong())
+	}
+	if r.format == FormatAuto {
+		r.format, r.decided = FormatKcat, r.line
+	}
+	rec := env.judge(place)
+	if rec.Problem != nil && rec.Problem.Rule == RuleEnvelope { // a broken key_b64
+		return rec
+	}
+	rec = problem(rec.Place, RuleTooLong, fmt.Sprintf("kcat envelope line is longer than %d bytes, the limit of a line holding one, so its value is longer than %d bytes (or its key and headers are huge); an event is a few hundred bytes: check what the producer publishes", MaxEnvelope, MaxLine))
+	if env.Topic != nil {
+		rec.Topic = *env.Topic
+	}
+	return rec
+}
+
+// leadingEnvelope reads the members of a kcat envelope that come before its payload, from the
+// start of a line: ok when it has its coordinates and reaches the payload.
+func leadingEnvelope(head []byte) (e envelope, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(head))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return envelope{}, false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return envelope{}, false
+		}
+		name, _ := t.(string)
+		if name == "payload" || name == "payload_b64" {
+			e.Payload = json.RawMessage("null")
+			return e, e.Partition != nil && e.Offset != nil
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return envelope{}, false
+		}
+		if err := e.member(name, v); err != nil {
+			return envelope{}, false
+		}
+	}
+	return envelope{}, false
+}
+
+// member sets one member of the envelope read on its own.
+func (e *envelope) member(name string, v json.RawMessage) error {
+	switch name {
+	case "topic":
+		return json.Unmarshal(v, &e.Topic)
+	case "partition":
+		return json.Unmarshal(v, &e.Partition)
+	case "offset":
+		return json.Unmarshal(v, &e.Offset)
+	case "key":
+		return json.Unmarshal(v, &e.Key)
+	case "key_b64":
+		return json.Unmarshal(v, &e.KeyB64)
+	case "id":
+		return errors.New("an event, not an envelope")
+	}
+	return nil
 }
 
 // tooLong is the message of a line over the format's limit.
@@ -164,6 +244,7 @@ func (r *Reader) limit() int {
 // reported as too long, never kept whole.
 func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	limit := r.limit()
+	r.head = r.head[:0]
 	chunk, err := r.br.ReadSlice('\n')
 	if !errors.Is(err, bufio.ErrBufferFull) {
 		// The whole line is in the reader's buffer: no copy (it is valid until the next read).
@@ -174,6 +255,9 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 	for {
 		chunk, err := r.br.ReadSlice('\n')
 		if len(r.buf)+len(chunk) > limit+2 {
+			if !tooLong {
+				r.head = append(r.head, r.buf[:min(len(r.buf), headBytes)]...)
+			}
 			tooLong = true
 			r.buf = r.buf[:0]
 		} else if !tooLong {
@@ -183,7 +267,8 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 			continue
 		}
 		line = bytes.TrimSuffix(bytes.TrimSuffix(r.buf, []byte("\n")), []byte("\r"))
-		if len(line) > limit {
+		if len(line) > limit && !tooLong {
+			r.head = append(r.head, line[:headBytes]...)
 			tooLong = true
 		}
 		return line, tooLong, err

@@ -177,6 +177,7 @@ func TestWriteEnvelopeKeepsTheValueAsItIs(t *testing.T) {
 		{name: "1 MiB of control bytes", e: record.Envelope{Key: []byte("t1:"), Value: bytes.Repeat([]byte{1}, record.MaxLine)}, maxLine: 7 * record.MaxLine},
 		{name: "1 MB not UTF-8", e: record.Envelope{Key: []byte("t1:"), Value: bytes.Repeat([]byte{0xff}, 1_000_000)}, rule: record.RuleUTF8},
 		{name: "a value over 1 MiB", e: record.Envelope{Key: []byte("t1:"), Value: event(strings.Repeat("x", record.MaxLine))}, rule: record.RuleTooLong},
+		{name: "a value over 8 MiB, too long to hold", e: record.Envelope{Key: []byte("t1:\xff"), Value: event(strings.Repeat("x", 9<<20))}, rule: record.RuleTooLong},
 		{name: "a key not UTF-8", e: record.Envelope{Key: []byte("t1:\xff\xfe"), Value: event("")}},
 		{name: "U+2028 and U+2029", e: record.Envelope{Value: event("\u2028\u2029")}},
 	} {

@@ -73,30 +73,55 @@ func TestRecordingReproducesTheLiveVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	rapid.Check(t, func(t *rapid.T) {
-		envs := rapid.SliceOfN(recordGen(lawful), 1, 12).Draw(t, "records")
-		live, err := verify.New(verify.Options{CrossCheck: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var capture bytes.Buffer
-		next := map[int32]int64{}
-		for i := range envs {
-			e := &envs[i]
-			e.Topic, e.Partition = "voice-agentstate", int32(i%3)
-			e.Offset = next[e.Partition]
-			next[e.Partition]++
-			live.Judge(record.FromKafka(*e))
-			if err := record.WriteEnvelope(&capture, *e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want := verdict(live.Finish())
-		offline, err := verify.Run(context.Background(), []verify.Input{{Name: "capture.jsonl", R: &capture}}, verify.Options{CrossCheck: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := verdict(offline); got != want {
-			t.Fatalf("verify of the recording:\n%s\nlive:\n%s", got, want)
-		}
+		liveEqualsRecorded(t, rapid.SliceOfN(recordGen(lawful), 1, 12).Draw(t, "records"))
 	})
+}
+
+// TestRecordingOfValuesTooLongToHold: a value whose envelope line is over record.MaxEnvelope is
+// too long offline as live, at the same Kafka coordinates, and the records after it are judged.
+func TestRecordingOfValuesTooLongToHold(t *testing.T) {
+	lawful, err := gen.Stream(gen.Options{Seed: 14, Events: 3, Agents: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := record.Envelope{Key: []byte("t1:\xff"), Value: bytes.Repeat([]byte{1}, 2*record.MaxLine)} // escaped as \u0001: a 12 MiB line
+	liveEqualsRecorded(t, []record.Envelope{
+		{Key: []byte(lawful[0].Key), Value: lawful[0].Value}, huge, huge,
+		{Key: []byte(lawful[1].Key), Value: lawful[1].Value},
+	})
+}
+
+type fataler interface {
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// liveEqualsRecorded judges records as the pipeline does those consumed from Kafka, at offsets
+// of their own over three partitions, and verify of their recording, and fails when the two
+// verdicts differ.
+func liveEqualsRecorded(t fataler, envs []record.Envelope) {
+	live, err := verify.New(verify.Options{CrossCheck: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var capture bytes.Buffer
+	next := map[int32]int64{}
+	for i := range envs {
+		e := envs[i]
+		e.Topic, e.Partition = "voice-agentstate", int32(i%3)
+		e.Offset = next[e.Partition]
+		next[e.Partition]++
+		live.Judge(record.FromKafka(e))
+		if err := record.WriteEnvelope(&capture, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := verdict(live.Finish())
+	offline, err := verify.Run(context.Background(), []verify.Input{{Name: "capture.jsonl", R: &capture}}, verify.Options{CrossCheck: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := verdict(offline); got != want {
+		t.Fatalf("verify of the recording:\n%s\nlive:\n%s", got, want)
+	}
 }
