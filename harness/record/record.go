@@ -52,7 +52,8 @@ type Format int
 
 const (
 	// FormatAuto reads a file as its first record shows: kcat envelopes when it is one, JSON
-	// Lines otherwise. The first non-blank line that is valid UTF-8 and read whole decides.
+	// Lines otherwise. The first non-blank line that tells decides: an envelope (even one too
+	// long to hold, or not UTF-8, whose coordinates can be read), or any other UTF-8 line.
 	FormatAuto Format = iota
 	// FormatJSONL reads every line as the value it is, whatever it looks like.
 	FormatJSONL
@@ -165,13 +166,18 @@ func (r *Reader) overlong(place finding.Place) Record {
 	if r.format == FormatAuto {
 		r.format, r.decided = FormatKcat, r.line
 	}
-	rec := env.judge(place)
-	if rec.Problem != nil && rec.Problem.Rule == RuleEnvelope { // a broken key_b64
-		return rec
+	return env.problemAt(place, RuleTooLong, fmt.Sprintf("kcat envelope line is longer than %d bytes, the limit of a line holding one, so its value is longer than %d bytes (or its key and headers are huge); an event is a few hundred bytes: check what the producer publishes", MaxEnvelope, MaxLine))
+}
+
+// problemAt is a problem of the line holding the envelope, placed at the envelope's Kafka
+// coordinates and key (a key_b64 that is not base64 is the problem instead).
+func (e envelope) problemAt(place finding.Place, rule, msg string) Record {
+	rec := e.judge(place)
+	if rec.Problem == nil || rec.Problem.Rule != RuleEnvelope {
+		rec = problem(rec.Place, rule, msg)
 	}
-	rec = problem(rec.Place, RuleTooLong, fmt.Sprintf("kcat envelope line is longer than %d bytes, the limit of a line holding one, so its value is longer than %d bytes (or its key and headers are huge); an event is a few hundred bytes: check what the producer publishes", MaxEnvelope, MaxLine))
-	if env.Topic != nil {
-		rec.Topic = *env.Topic
+	if e.Topic != nil {
+		rec.Topic = *e.Topic
 	}
 	return rec
 }
@@ -284,7 +290,14 @@ func (r *Reader) parse(place finding.Place, line []byte) Record {
 	case FormatKcat:
 		return r.kcat(place, line)
 	}
-	if !utf8.Valid(line) || len(bytes.TrimSpace(line)) == 0 {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return plain(place, line)
+	}
+	if !utf8.Valid(line) {
+		if _, ok := leadingEnvelope(line); ok {
+			r.format, r.decided = FormatKcat, r.line
+			return r.kcat(place, line)
+		}
 		return plain(place, line)
 	}
 	r.decided = r.line
@@ -294,6 +307,17 @@ func (r *Reader) parse(place finding.Place, line []byte) Record {
 	}
 	r.format = FormatJSONL
 	return plain(place, line)
+}
+
+// notUTF8Envelope is the problem of a kcat line that is not UTF-8, as kcat -J prints a value (or
+// a key) that is not: placed at its envelope's coordinates when they can be read.
+func notUTF8Envelope(place finding.Place, line []byte) Record {
+	const msg = "line is not valid UTF-8 (kcat -J prints a record value or key that is not UTF-8 as raw bytes); JSON text must be UTF-8: check the producer's encoding"
+	env, ok := leadingEnvelope(line)
+	if !ok {
+		return problem(place, RuleUTF8, msg)
+	}
+	return env.problemAt(place, RuleUTF8, msg)
 }
 
 // plain is a line of JSON Lines: the value it holds.
@@ -310,7 +334,7 @@ func plain(place finding.Place, line []byte) Record {
 // kcat is a line of a kcat capture, which must be an envelope.
 func (r *Reader) kcat(place finding.Place, line []byte) Record {
 	if !utf8.Valid(line) {
-		return problem(place, RuleUTF8, "line is not valid UTF-8; JSON text must be UTF-8: check the producer's encoding")
+		return notUTF8Envelope(place, line)
 	}
 	if env, ok := asEnvelope(line); ok {
 		return env.record(place)

@@ -207,3 +207,22 @@ func TestWriteEnvelopeKeepsTheValueAsItIs(t *testing.T) {
 		})
 	}
 }
+
+// TestKcatLineNotUTF8KeepsItsCoordinates: kcat -J prints a value that is not UTF-8 as raw bytes;
+// the line is decode.utf8, as the record is live, at the envelope's partition, offset and key,
+// and it tells a kcat capture as well as an envelope that is UTF-8 would.
+func TestKcatLineNotUTF8KeepsItsCoordinates(t *testing.T) {
+	in := `{"topic":"voice-agentstate","partition":1,"offset":4,"tstype":"create","ts":1,"broker":1,"headers":[],"key":"t1:1001","payload":"` + "\xff\xfe" + `"}` + "\n" +
+		`{"id":"EventDNDOn","ThisDN":"5001"}`
+	recs := readAll(t, strings.NewReader(in))
+	if len(recs) != 2 {
+		t.Fatalf("want 2 records, got %d", len(recs))
+	}
+	p := recs[0].Problem
+	if p == nil || p.Rule != record.RuleUTF8 || !p.Place.HasOffset || p.Place.Partition != 1 || p.Place.Offset != 4 || p.Place.Key != "t1:1001" || recs[0].Topic != "voice-agentstate" {
+		t.Errorf("line 1: %+v, want decode.utf8 at partition 1, offset 4", p)
+	}
+	if recs[1].Problem == nil || recs[1].Problem.Rule != record.RuleEnvelope {
+		t.Errorf("line 2 of a kcat capture: %+v, want %s", recs[1], record.RuleEnvelope)
+	}
+}

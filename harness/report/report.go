@@ -29,14 +29,18 @@ type Report struct {
 	InitialState string            `json:"initial_state,omitempty"`
 	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
-	Lines        int               `json:"lines"`                 // records read: non-empty lines, or Kafka records
-	Events       int               `json:"events"`                // records that were JSON objects, and so were checked
-	Undecodable  int               `json:"undecodable"`           // records that yielded no JSON object
-	Redelivered  int               `json:"redelivered,omitempty"` // records of a capture at a Kafka topic, partition and offset already judged: not judged again (observe accounts for its own per partition, under consumed)
+	Lines        int               `json:"lines"`       // records judged: non-empty lines but re-deliveries, or Kafka records
+	Events       int               `json:"events"`      // records that were JSON objects, and so were checked
+	Undecodable  int               `json:"undecodable"` // records that yielded no JSON object
 	PerEvent     map[string]int    `json:"per_event"`
 	Judged       *Judged           `json:"judged,omitempty"` // how the schemas were applied
 	Violations   []finding.Finding `json:"violations"`
 	Warnings     []finding.Finding `json:"warnings"`
+
+	// Redelivered counts the records of a capture at a Kafka topic, partition and offset already
+	// judged: read, not judged again, and not in Lines. observe accounts for its own per
+	// partition, under Consumed.
+	Redelivered int `json:"redelivered,omitempty"`
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
