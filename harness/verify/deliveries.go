@@ -103,16 +103,24 @@ func (dp *delivered) add(off int64) {
 	}
 }
 
-// captureOrder is the finding of a record whose offset goes back to one not read before.
-func captureOrder(place, prev finding.Place) finding.Finding {
+// captureOrder is the finding of a record whose offset goes back to one not read before; before
+// is how many findings of the sequence rules were reported at higher offsets of its partition.
+func captureOrder(place, prev finding.Place, before int) finding.Finding {
 	at := prev
+	earlier := ""
+	switch {
+	case before == 1:
+		earlier = fmt.Sprintf(" (the finding of the sequence rules already reported for partition %d above offset %d was judged without the records from here on, so it too may come from the capture's order, not from the producer)", place.Partition, place.Offset)
+	case before > 1:
+		earlier = fmt.Sprintf(" (the %d findings of the sequence rules already reported for partition %d above offset %d were judged without the records from here on, so they too may come from the capture's order, not from the producer)", before, place.Partition, place.Offset)
+	}
 	return finding.Finding{
 		Rule: RuleCaptureOrder, Severity: finding.Violation, Place: place, Context: &at,
 		Expected: fmt.Sprintf("offsets of partition %d in increasing order, as Kafka delivers them (an offset read again is a re-delivery)", place.Partition),
 		Found:    fmt.Sprintf("offset %d after offset %d", place.Offset, prev.Offset),
 		Message: fmt.Sprintf("partition %d goes back from offset %d (at %s) to offset %d, which the capture had not held before: "+
 			"Kafka delivers a partition in offset order, so this file is not one consumer's reading of the topic (captures joined out of order, or edited?) "+
-			"and cannot be judged as Kafka delivered it; the sequence rules start again from an unknown state here, so nothing across the break is blamed on the producer: "+
-			"capture the topic in one pass (kcat -C -J -o beginning -e) and verify that", place.Partition, prev.Offset, prev, place.Offset),
+			"and cannot be judged as Kafka delivered it; the sequence rules start again from an unknown state here, so nothing across the break is blamed on the producer%s: "+
+			"capture the topic in one pass (kcat -C -J -o beginning -e) and verify that", place.Partition, prev.Offset, prev, place.Offset, earlier),
 	}
 }

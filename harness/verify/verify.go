@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
@@ -224,12 +225,27 @@ func (p *Pipeline) delivered(rec *record.Record) bool {
 		p.rep.Redelivered++
 		return false
 	case reordered:
-		p.add(captureOrder(rec.Place, prev))
+		p.add(captureOrder(rec.Place, prev, p.sequenceFindingsAbove(rec.Place)))
 		p.chk.Restart(rec.Place.Partition)
 	case rejoined:
 		p.chk.Restart(rec.Place.Partition)
 	}
 	return true
+}
+
+// sequenceFindingsAbove counts the findings of the sequence rules already reported in the
+// partition of place at higher offsets: judged without the records the capture holds from place
+// on, they may come from the capture's order rather than from the producer.
+func (p *Pipeline) sequenceFindingsAbove(place finding.Place) int {
+	n := 0
+	for _, list := range [][]finding.Finding{p.rep.Violations, p.rep.Warnings} {
+		for _, f := range list {
+			if f.Place.HasOffset && f.Place.Partition == place.Partition && f.Place.Offset > place.Offset && slices.Contains(p.rep.Invariants, f.Rule) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func (p *Pipeline) count(j *judged) {

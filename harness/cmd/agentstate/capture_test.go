@@ -199,3 +199,27 @@ func TestVerifyByteOrderMark(t *testing.T) {
 		t.Errorf("a mark on line 2: findings %v, want decode.json at line 2", rules)
 	}
 }
+
+// TestVerifyCaptureOrderNamesFindingsItMayHaveCaused: a capture that skipped offsets and holds
+// them later (offsets 0, 1, 3, then 2) had judged offset 3 without 2; when 2 comes, the
+// capture.order finding says that the finding at 3 may be the capture's doing.
+func TestVerifyCaptureOrderNamesFindingsItMayHaveCaused(t *testing.T) {
+	file := writeCapture(t, "skipped.kcat.jsonl",
+		envelopeAt(0, 0, agentEvent("EventAgentLogin")),
+		envelopeAt(0, 1, agentEvent("EventAgentLogout")),
+		envelopeAt(0, 3, agentEvent("EventAgentReady")), // judged without the login at 2
+		envelopeAt(0, 2, agentEvent("EventAgentLogin")),
+	)
+	rep := filepath.Join(t.TempDir(), "report.json")
+	r := agentstate(t, "", nil, "verify", "--report-json", rep, file)
+	if r.code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s%s", r.code, exitFindings, r.stdout, r.stderr)
+	}
+	got := readReport(t, rep)
+	if rules := allRules(got); !slices.Equal(rules, []string{"agent.state-while-logged-out@3", "capture.order@4"}) {
+		t.Fatalf("findings %v\n%s", rules, r.stdout)
+	}
+	if msg := got.Violations[1].Message; !strings.Contains(msg, "the finding of the sequence rules already reported for partition 0 above offset 2 was judged without") {
+		t.Errorf("capture.order does not name the finding it may have caused: %q", msg)
+	}
+}
