@@ -72,14 +72,8 @@ func allRules(r jsonReport) []string {
 // before its commit) writes that record twice; the repeat is counted as a re-delivery, not judged,
 // so the producer is not blamed for a second logout it never published.
 func TestVerifyJudgesAReplayedOffsetOnce(t *testing.T) {
-	file := writeCapture(t, "replay.kcat.jsonl",
-		envelopeAt(0, 0, agentEvent("EventAgentLogin")),
-		envelopeAt(0, 1, agentEvent("EventAgentReady")),
-		envelopeAt(0, 2, agentEvent("EventAgentLogout")),
-		envelopeAt(0, 1, agentEvent("EventAgentReady")), // the consumer went back to offset 1
-		envelopeAt(0, 2, agentEvent("EventAgentLogout")),
-		envelopeAt(0, 3, agentEvent("EventAgentLogin")),
-	)
+	// Offsets 0, 1, 2 of partition 0 (login, ready, logout), then 1 and 2 again, then 3 (login).
+	file := fixtures + "replayed.kcat.jsonl"
 	rep := filepath.Join(t.TempDir(), "report.json")
 	r := agentstate(t, "", nil, "verify", "--initial-state", "clean", "--report-json", rep, file)
 	if r.code != exitPass {
@@ -99,13 +93,9 @@ func TestVerifyJudgesAReplayedOffsetOnce(t *testing.T) {
 // capture, and the sequence rules restart from an unknown state there, so that the producer is
 // not blamed for the order the file was put together in.
 func TestVerifyCaptureOutOfOrderIsAboutTheCapture(t *testing.T) {
-	file := writeCapture(t, "spliced.kcat.jsonl",
-		envelopeAt(0, 5, agentEvent("EventAgentLogin")),
-		envelopeAt(0, 6, agentEvent("EventAgentLogout")),
-		envelopeAt(0, 2, agentEvent("EventAgentLogout")), // an earlier capture appended after a later one
-		envelopeAt(0, 3, agentEvent("EventAgentLogin")),
-		envelopeAt(1, 0, agentEvent("EventAgentLogin")),
-	)
+	// Offsets 5 and 6 of partition 0 (login, logout), then 2 and 3 (logout, login), as when an
+	// earlier capture is appended after a later one, then offset 0 of partition 1.
+	file := fixtures + "out-of-order.kcat.jsonl"
 	rep := filepath.Join(t.TempDir(), "report.json")
 	r := agentstate(t, "", nil, "verify", "--initial-state", "clean", "--report-json", rep, file)
 	if r.code != exitFindings {
