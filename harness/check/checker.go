@@ -19,6 +19,7 @@ type Checker struct {
 
 // scope is the state of one totally ordered part of the stream.
 type scope struct {
+	initial   InitialState // the state the scope started from
 	keyed     bool
 	partition int32
 	dns       map[string]state
@@ -50,7 +51,7 @@ func (c *Checker) Step(ev Event) []finding.Finding {
 	sc := c.scopeOf(ev.Place)
 	e := parse(k, ev, c.intern(ev.Place.File))
 	c.pool.begin()
-	m := model{initial: c.cfg.initial, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
+	m := model{initial: sc.initial, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
 	found := m.stateless(&e)
 	found = append(found, sc.tick(m, &e)...)
 	return append(found, sc.advance(m, &e)...)
@@ -69,7 +70,7 @@ func (c *Checker) Tracked() int {
 func (c *Checker) scopeOf(p finding.Place) *scope {
 	if !p.HasOffset {
 		if c.plain == nil {
-			c.plain = newScope(false, 0)
+			c.plain = newScope(c.cfg.initial, false, 0)
 		}
 		return c.plain
 	}
@@ -78,7 +79,7 @@ func (c *Checker) scopeOf(p finding.Place) *scope {
 		if c.parts == nil {
 			c.parts = map[int32]*scope{}
 		}
-		sc = newScope(true, p.Partition)
+		sc = newScope(c.cfg.initial, true, p.Partition)
 		c.parts[p.Partition] = sc
 	}
 	return sc
@@ -101,8 +102,8 @@ func (c *Checker) intern(file string) uint32 {
 	return i
 }
 
-func newScope(keyed bool, partition int32) *scope {
-	return &scope{keyed: keyed, partition: partition, dns: map[string]state{}, clocks: map[clockID]clock{}}
+func newScope(initial InitialState, keyed bool, partition int32) *scope {
+	return &scope{initial: initial, keyed: keyed, partition: partition, dns: map[string]state{}, clocks: map[clockID]clock{}}
 }
 
 func (sc *scope) tracked() int {
@@ -165,4 +166,14 @@ func (c *Checker) Forget(partitions ...int32) {
 	for _, p := range partitions {
 		delete(c.parts, p)
 	}
+}
+
+// Restart drops what is known of a partition and judges its next events from an unknown state,
+// whatever the initial state of the run: for a break in a capture (offsets out of order) after
+// which its events do not follow those before, so that nothing across the break is judged.
+func (c *Checker) Restart(partition int32) {
+	if c.parts == nil {
+		c.parts = map[int32]*scope{}
+	}
+	c.parts[partition] = newScope(Unknown, true, partition)
 }

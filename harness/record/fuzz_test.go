@@ -29,6 +29,7 @@ func FuzzReader(f *testing.F) {
 	}
 	f.Add([]byte("{\"id\":\"EventDNDOn\"}\r\n\n \t\r\n{"))
 	f.Add([]byte("\n\n\r\n"))
+	f.Add([]byte("\xEF\xBB\xBF\n\xEF\xBB\xBF{}"))
 	f.Add([]byte("\xff\xfe\n{\"a\":\"\x00\"}"))
 	f.Add([]byte(`{"topic":"t","partition":0,"offset":1,"key":"t1:1","payload":null}` + "\n" +
 		`{"topic":"t","partition":0,"offset":2,"payload_b64":"/w=="}` + "\n" +
@@ -59,6 +60,9 @@ func FuzzReader(f *testing.F) {
 			}
 			if rec.Problem != nil && (rec.Problem.Rule == "" || rec.Problem.Message == "" || rec.Problem.Place.Line != last) {
 				t.Fatalf("line %d: incomplete problem %+v", last, rec.Problem)
+			}
+			if rec.Note != nil && (rec.Note.Rule != RuleBOM || last != 1 || rec.Note.Place.Line != 1) {
+				t.Fatalf("line %d: note %+v; only a byte-order mark on line 1 is noted", last, rec.Note)
 			}
 			if len(rec.Value) > MaxLine {
 				t.Fatalf("line %d: value of %d bytes passed the limit of %d", last, len(rec.Value), MaxLine)

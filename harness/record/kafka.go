@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -38,15 +39,20 @@ func FromKafka(e Envelope) Record {
 		place.Key, place.HasKey = string(e.Key), true
 	}
 	if e.Value == nil {
-		return problem(place, RuleTombstone, "record has no value (a tombstone); every record on voice-agentstate must carry an event")
+		return withTopic(problem(place, RuleTombstone, "record has no value (a tombstone); every record on voice-agentstate must carry an event"), e.Topic)
 	}
 	if len(e.Value) > MaxLine {
-		return problem(place, RuleTooLong, fmt.Sprintf("record value is longer than %d bytes; an event is a few hundred bytes: check what the producer publishes", MaxLine))
+		return withTopic(problem(place, RuleTooLong, fmt.Sprintf("record value is longer than %d bytes; an event is a few hundred bytes: check what the producer publishes", MaxLine)), e.Topic)
 	}
 	if !utf8.Valid(e.Value) {
-		return problem(place, RuleUTF8, "record value is not valid UTF-8; JSON text must be UTF-8: check the producer's encoding")
+		return withTopic(problem(place, RuleUTF8, "record value is not valid UTF-8; JSON text must be UTF-8: check the producer's encoding"), e.Topic)
 	}
-	return Record{Place: place, Value: e.Value}
+	return Record{Place: place, Topic: e.Topic, Value: e.Value}
+}
+
+func withTopic(r Record, topic string) Record {
+	r.Topic = topic
+	return r
 }
 
 type jsonEnvelope struct {
@@ -58,13 +64,18 @@ type jsonEnvelope struct {
 	Broker     int     `json:"broker"`
 	Headers    []any   `json:"headers"`
 	Key        *string `json:"key"`
+	KeyB64     string  `json:"key_b64,omitempty"`
 	Payload    *string `json:"payload"`
 	PayloadB64 string  `json:"payload_b64,omitempty"`
 }
 
-// WriteEnvelope writes e as one line of a capture. A value that is not valid UTF-8 is written
-// base64-encoded as payload_b64 (payload null), so that re-reading it gives the same bytes and
-// the same verdict; kcat would print the raw bytes.
+// WriteEnvelope writes e as one line of a capture, which the Reader gives back as FromKafka
+// gives e: the value and the key byte-exact. A value or key that is valid UTF-8 is written as
+// the JSON string kcat -J writes, escaped no more than JSON needs (no HTML escaping of <, > and
+// &), so that its line is at most about six times the value (MaxEnvelope); one that is not is
+// written base64-encoded as payload_b64 or key_b64 (payload or key null), where kcat would
+// print the raw bytes. A value over MaxLine is written whole: the reader reports it as too
+// long, as FromKafka does, while its line fits MaxEnvelope.
 func WriteEnvelope(w io.Writer, e Envelope) error {
 	j := jsonEnvelope{
 		Topic: e.Topic, Partition: e.Partition, Offset: e.Offset, TsType: "create",
@@ -73,9 +84,13 @@ func WriteEnvelope(w io.Writer, e Envelope) error {
 	for _, h := range e.Headers {
 		j.Headers = append(j.Headers, h.Key, string(h.Value))
 	}
-	if e.Key != nil {
+	switch {
+	case e.Key == nil:
+	case utf8.Valid(e.Key):
 		k := string(e.Key)
 		j.Key = &k
+	default:
+		j.KeyB64 = base64.StdEncoding.EncodeToString(e.Key)
 	}
 	switch {
 	case e.Value == nil:
@@ -85,11 +100,13 @@ func WriteEnvelope(w io.Writer, e Envelope) error {
 	default:
 		j.PayloadB64 = base64.StdEncoding.EncodeToString(e.Value)
 	}
-	b, err := json.Marshal(j)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil { // Encode ends the line with a newline
 		return fmt.Errorf("write capture: %w", err)
 	}
-	if _, err := w.Write(append(b, '\n')); err != nil {
+	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("write capture: %w", err)
 	}
 	return nil

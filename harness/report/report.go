@@ -16,7 +16,9 @@ import (
 // never passes.
 const RuleEmpty = "stream.empty"
 
-// Report is the outcome of one run. Lines always equals Events plus Undecodable.
+// Report is the outcome of one run. Lines always equals Events plus Undecodable; a capture's
+// re-deliveries (Redelivered) are read but not judged, and not in Lines, so the non-blank lines
+// of a capture are Lines plus Redelivered.
 type Report struct {
 	Broker       *Broker           `json:"broker,omitempty"`
 	Consumed     *Consumption      `json:"consumed,omitempty"`
@@ -25,13 +27,18 @@ type Report struct {
 	InitialState string            `json:"initial_state,omitempty"`
 	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
-	Lines        int               `json:"lines"`       // records read: non-empty lines, or Kafka records
+	Lines        int               `json:"lines"`       // records judged: non-empty lines but re-deliveries, or Kafka records
 	Events       int               `json:"events"`      // records that were JSON objects, and so were checked
 	Undecodable  int               `json:"undecodable"` // records that yielded no JSON object
 	PerEvent     map[string]int    `json:"per_event"`
 	Judged       *Judged           `json:"judged,omitempty"` // how the schemas were applied
 	Violations   []finding.Finding `json:"violations"`
 	Warnings     []finding.Finding `json:"warnings"`
+
+	// Redelivered counts the records of a capture at a Kafka topic, partition and offset already
+	// judged: read, not judged again, and not in Lines. observe accounts for its own per
+	// partition, under Consumed.
+	Redelivered int `json:"redelivered,omitempty"`
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
@@ -109,7 +116,14 @@ func (r *Report) WriteJSON(path string) error {
 // Every line goes through finding.Printable: ids and file names come from the input.
 func (r *Report) Summary(w io.Writer) {
 	line := func(format string, args ...any) { fmt.Fprintln(w, finding.Printable(fmt.Sprintf(format, args...))) }
-	head := fmt.Sprintf("read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
+	head := fmt.Sprintf("read %d records: %d events checked, %d undecodable", r.Lines, r.Events, r.Undecodable)
+	switch {
+	case r.Redelivered == 1:
+		head += "; 1 re-delivery skipped"
+	case r.Redelivered > 1:
+		head += fmt.Sprintf("; %d re-deliveries skipped", r.Redelivered)
+	}
+	head += " (schemas: " + r.Schemas
 	if r.InitialState != "" {
 		head += ", initial state: " + r.InitialState
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
@@ -43,6 +44,9 @@ type Options struct {
 	// Workers is how many goroutines Run judges records with against the schemas; 0 means
 	// GOMAXPROCS. Records are applied to the report and the checker in order whatever it is.
 	Workers int
+	// Input is how Run reads its inputs: in the format each file's first record shows (the
+	// zero value), as JSON Lines, or as kcat -J envelopes. Judge takes records as they come.
+	Input record.Format
 	// Docs makes Judge return the decoded document of every event (the suite's collector reads
 	// them), at the cost of the decoding the fast path saves.
 	Docs bool
@@ -69,6 +73,9 @@ type Pipeline struct {
 	// fast is the fast path, replaced in tests to prove a disagreement is caught.
 	fast func(raw []byte, strs *contract.Strings) contract.Result
 	strs contract.Strings // Judge's cache of attribute values
+	// offsets judges each Kafka coordinate of a capture once (Run sets it); nil for Judge, whose
+	// consumer accounts for re-deliveries itself.
+	offsets *deliveries
 }
 
 // New returns a pipeline with an empty report.
@@ -172,6 +179,12 @@ func (p *Pipeline) judge(rec record.Record, seq uint64, strs *contract.Strings) 
 // apply counts a judged record into the report and steps the sequence checker; records must come
 // in consumption order.
 func (p *Pipeline) apply(rec *record.Record, j *judged) {
+	if !p.delivered(rec) {
+		return
+	}
+	if rec.Note != nil {
+		p.add(*rec.Note)
+	}
 	if rec.Problem != nil {
 		p.rep.CountUndecodable()
 		p.add(*rec.Problem)
@@ -198,6 +211,41 @@ func (p *Pipeline) apply(rec *record.Record, j *judged) {
 	for _, f := range p.chk.Step(ev) {
 		p.add(f)
 	}
+}
+
+// delivered accounts for a captured record's Kafka coordinates, and says whether it is to be
+// judged: a re-delivery is counted, not judged; an offset out of order is a capture.order
+// finding, and the sequence rules of its partition start again from an unknown state there.
+func (p *Pipeline) delivered(rec *record.Record) bool {
+	if p.offsets == nil || !rec.Place.HasOffset {
+		return true
+	}
+	switch what, prev := p.offsets.see(rec.Topic, rec.Place); what {
+	case redelivery:
+		p.rep.Redelivered++
+		return false
+	case reordered:
+		p.add(captureOrder(rec.Place, prev, p.sequenceFindingsAbove(rec.Place)))
+		p.chk.Restart(rec.Place.Partition)
+	case rejoined:
+		p.chk.Restart(rec.Place.Partition)
+	}
+	return true
+}
+
+// sequenceFindingsAbove counts the findings of the sequence rules already reported in the
+// partition of place at higher offsets: judged without the records the capture holds from place
+// on, they may come from the capture's order rather than from the producer.
+func (p *Pipeline) sequenceFindingsAbove(place finding.Place) int {
+	n := 0
+	for _, list := range [][]finding.Finding{p.rep.Violations, p.rep.Warnings} {
+		for _, f := range list {
+			if f.Place.HasOffset && f.Place.Partition == place.Partition && f.Place.Offset > place.Offset && slices.Contains(p.rep.Invariants, f.Rule) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func (p *Pipeline) count(j *judged) {
@@ -236,6 +284,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	if err != nil {
 		return nil, err
 	}
+	p.offsets = newDeliveries()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -248,7 +297,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	}
 	for _, in := range inputs {
 		p.rep.Files = append(p.rep.Files, in.Name)
-		if err := readAll(ctx, in, judge); err != nil {
+		if err := readAll(ctx, in, opts.Input, judge); err != nil {
 			done() // every record read is counted, even when the run stops
 			return p.rep, err
 		}
@@ -257,8 +306,8 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	return p.Finish(), nil
 }
 
-func readAll(ctx context.Context, in Input, judge func(record.Record)) error {
-	rd := record.NewReader(in.R, in.Name)
+func readAll(ctx context.Context, in Input, format record.Format, judge func(record.Record)) error {
+	rd := record.NewReaderFormat(in.R, in.Name, format)
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("verify %s: %w", in.Name, err)

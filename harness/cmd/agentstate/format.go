@@ -119,6 +119,7 @@ func (p *printer) summary(rep *report.Report) {
 	b, _ := json.Marshal(map[string]any{
 		"verdict": verdict, "lines": rep.Lines, "events": rep.Events, "undecodable": rep.Undecodable,
 		"violations": len(rep.Violations), "warnings": len(rep.Warnings), "per_event": rep.PerEvent,
+		"redelivered": rep.Redelivered, // re-deliveries in a capture, not judged and not in lines
 	})
 	fmt.Fprintln(p.w, string(b))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,12 +25,16 @@ import (
 // Hostile input (issue 9): records built to crash, hang, swell or fool the gate. Each must give a
 // clear finding, or none where the record is lawful, and the run must go on: every record is
 // counted (lines == events + undecodable) and the records after a hostile one are still judged.
-// The small lines are committed as fixtures/hostile/verify.jsonl (go test -run
-// TestHostileFixtureIsCurrent -update rewrites it); the large ones are built here.
+// The small lines are committed as fixtures/hostile/verify.jsonl, and the kcat envelopes among
+// them as fixtures/hostile/verify.kcat.jsonl, for a capture holds one kind of line (go test -run
+// TestHostileFixtureIsCurrent -update rewrites them); the large ones are built here.
 
 var update = flag.Bool("update", false, "rewrite fixtures/hostile/verify.jsonl")
 
-const hostileFixture = "../../../fixtures/hostile/verify.jsonl"
+const (
+	hostileFixture     = "../../../fixtures/hostile/verify.jsonl"
+	hostileKcatFixture = "../../../fixtures/hostile/verify.kcat.jsonl"
+)
 
 // hostileCase is one hostile line and what the gate must make of it.
 type hostileCase struct {
@@ -57,6 +62,33 @@ func dndOn(extra string) []byte {
 // with extra members spliced in before the closing brace.
 func muteOff(extra string) []byte {
 	return []byte(`{"id":"EventMuteOff","ThisDN":"4999","ConnID":"007102385535e00e","ThisDNRole":"RoleObserver","ReferenceID":17` + extra + `}`)
+}
+
+// isKcat says whether a case is a kcat envelope, to be judged among envelopes.
+func (c hostileCase) isKcat() bool { return bytes.HasPrefix(c.line, []byte(`{"topic"`)) }
+
+// atOffset puts the i-th line of a kcat stream at offset i: each line of a capture at an
+// offset of its own, so that none is a re-delivery.
+func atOffset(line []byte, i int) []byte {
+	return bytes.Replace(line, []byte(`"offset":7,`), fmt.Appendf(nil, `"offset":%d,`, i), 1)
+}
+
+// kcatValue is a kcat envelope of value at offset 7.
+func kcatValue(value string) []byte {
+	b, err := json.Marshal(value)
+	if err != nil {
+		panic(err)
+	}
+	return kcatLine(`"t1:"`, string(b))
+}
+
+// hostileLines is a case followed by the broken and the lawful event, as envelopes from offset
+// 3i when the case is one.
+func hostileLines(c hostileCase, i int) [3][]byte {
+	if !c.isKcat() {
+		return [3][]byte{c.line, []byte(broken), []byte(lawful)}
+	}
+	return [3][]byte{atOffset(c.line, 3*i), atOffset(kcatValue(broken), 3*i+1), atOffset(kcatValue(lawful), 3*i+2)}
 }
 
 func kcatLine(key, payload string) []byte {
@@ -91,28 +123,45 @@ func hostileCases() []hostileCase {
 	}
 }
 
-// smallHostileStream is the committed fixture: each small case, then the broken and the lawful
-// event.
-func smallHostileStream() []byte {
+// hostileStream is every case of one kind (kcat envelopes or not), each followed by the broken
+// and the lawful event, with the line numbers at which each finding is expected, and the counts.
+func hostileStream(kcat, large bool) (stream []byte, want map[int][]string, lines, events, undecodable int) {
 	var b bytes.Buffer
+	want = map[int][]string{}
+	i := 0
 	for _, c := range hostileCases() {
-		if !c.large {
-			fmt.Fprintf(&b, "%s\n%s\n%s\n", c.line, broken, lawful)
+		if c.isKcat() != kcat || c.large && !large {
+			continue
 		}
+		l := hostileLines(c, i)
+		fmt.Fprintf(&b, "%s\n%s\n%s\n", l[0], l[1], l[2])
+		if c.rules != nil {
+			want[3*i+1] = c.rules
+		}
+		want[3*i+2] = []string{"schema.required"}
+		events += 2
+		if c.event {
+			events++
+		} else {
+			undecodable++
+		}
+		i++
 	}
-	return b.Bytes()
+	return b.Bytes(), want, 3 * i, events, undecodable
 }
 
 func TestHostileFixtureIsCurrent(t *testing.T) {
-	want := smallHostileStream()
-	if *update {
-		if err := os.WriteFile(hostileFixture, want, 0o644); err != nil {
-			t.Fatal(err)
+	for file, kcat := range map[string]bool{hostileFixture: false, hostileKcatFixture: true} {
+		want, _, _, _, _ := hostileStream(kcat, false)
+		if *update {
+			if err := os.WriteFile(file, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	got, err := os.ReadFile(hostileFixture)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("%s is not what hostileCases gives (%v); run go test -run TestHostileFixtureIsCurrent -update ./harness/cmd/agentstate", hostileFixture, err)
+		got, err := os.ReadFile(file)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s is not what hostileCases gives (%v); run go test -run TestHostileFixtureIsCurrent -update ./harness/cmd/agentstate", file, err)
+		}
 	}
 }
 
@@ -122,7 +171,8 @@ func TestVerifySurvivesEachHostileLine(t *testing.T) {
 	for _, c := range hostileCases() {
 		t.Run(c.name, func(t *testing.T) {
 			file := filepath.Join(t.TempDir(), "hostile.jsonl")
-			if err := os.WriteFile(file, append(append(c.line, '\n'), lawful+"\n"...), 0o600); err != nil {
+			l := hostileLines(c, 0)
+			if err := os.WriteFile(file, append(append(l[0], '\n'), append(l[2], '\n')...), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			rep := filepath.Join(t.TempDir(), "report.json")
@@ -163,44 +213,30 @@ func TestVerifySurvivesEachHostileLine(t *testing.T) {
 	}
 }
 
-// TestVerifyJudgesOnAfterEveryHostileLine runs every case in one stream, each followed by the
-// broken and the lawful event: every line is counted, and the broken event after each case is
-// found at its own line.
+// TestVerifyJudgesOnAfterEveryHostileLine runs every case in one stream of its kind (JSON Lines,
+// or kcat envelopes), each followed by the broken and the lawful event: every line is counted,
+// and the broken event after each case is found at its own line.
 func TestVerifyJudgesOnAfterEveryHostileLine(t *testing.T) {
-	cases := hostileCases()
-	var stream bytes.Buffer
-	want := map[int][]string{}
-	events, undecodable := 0, 0
-	for i, c := range cases {
-		fmt.Fprintf(&stream, "%s\n%s\n%s\n", c.line, broken, lawful)
-		if c.rules != nil {
-			want[3*i+1] = c.rules
+	for _, kcat := range []bool{false, true} {
+		stream, want, lines, events, undecodable := hostileStream(kcat, true)
+		file := filepath.Join(t.TempDir(), "hostile.jsonl")
+		if err := os.WriteFile(file, stream, 0o600); err != nil {
+			t.Fatal(err)
 		}
-		want[3*i+2] = []string{"schema.required"}
-		events += 2
-		if c.event {
-			events++
-		} else {
-			undecodable++
+		rep := filepath.Join(t.TempDir(), "report.json")
+		if r := agentstate(t, "", nil, "verify", "--report-json", rep, file); r.code != exitFindings {
+			t.Fatalf("kcat %t: exit %d\n%s", kcat, r.code, r.stderr)
 		}
-	}
-	file := filepath.Join(t.TempDir(), "hostile.jsonl")
-	if err := os.WriteFile(file, stream.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rep := filepath.Join(t.TempDir(), "report.json")
-	if r := agentstate(t, "", nil, "verify", "--report-json", rep, file); r.code != exitFindings {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
-	}
-	got := readReport(t, rep)
-	if got.Lines != 3*len(cases) || got.Events != events || got.Undecodable != undecodable || got.Lines != got.Events+got.Undecodable {
-		t.Errorf("counts: lines %d, events %d, undecodable %d; want %d, %d, %d", got.Lines, got.Events, got.Undecodable, 3*len(cases), events, undecodable)
-	}
-	if n := got.PerEvent["EventAgentReady"]; n != len(cases) {
-		t.Errorf("%d EventAgentReady judged, want one after each of the %d cases", n, len(cases))
-	}
-	if lines := rulesByLine(got); !mapsEqual(lines, want) {
-		t.Errorf("findings by line:\n got %v\nwant %v", lines, want)
+		got := readReport(t, rep)
+		if got.Lines != lines || got.Events != events || got.Undecodable != undecodable || got.Lines != got.Events+got.Undecodable {
+			t.Errorf("kcat %t: counts: lines %d, events %d, undecodable %d; want %d, %d, %d", kcat, got.Lines, got.Events, got.Undecodable, lines, events, undecodable)
+		}
+		if n := got.PerEvent["EventAgentReady"]; n != lines/3 {
+			t.Errorf("kcat %t: %d EventAgentReady judged, want one after each of the %d cases", kcat, n, lines/3)
+		}
+		if got := rulesByLine(got); !mapsEqual(got, want) {
+			t.Errorf("kcat %t: findings by line:\n got %v\nwant %v", kcat, got, want)
+		}
 	}
 }
 
@@ -244,7 +280,7 @@ func hostileRecords() []kafkaCase {
 	}
 	var out []kafkaCase
 	for _, c := range hostileCases() {
-		if c.large || bytes.HasPrefix(c.line, []byte(`{"topic"`)) {
+		if c.large || c.isKcat() {
 			continue
 		}
 		out = append(out, kafkaCase{name: c.name, rec: rec([]byte("t1:"), c.line), rules: c.rules, says: c.says, event: c.event})

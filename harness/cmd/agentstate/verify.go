@@ -12,6 +12,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
@@ -20,7 +21,7 @@ const verifyUsage = `Usage: agentstate verify [flags] FILE...
 Checks every event of a capture against the contract's schemas, and the order of the events
 against the sequence rules (per Kafka partition when the lines are kcat envelopes). FILE holds JSON Lines: one event
 per line, or one kcat -J envelope per line ({"topic","partition","offset","key","payload"}),
-detected line by line. "-" reads standard input.
+as the file's first record shows (or --input says). "-" reads standard input.
 
 Examples:
   agentstate verify capture.jsonl
@@ -94,7 +95,9 @@ func (c *commonFlags) options(set *contract.Set) verify.Options {
 
 type verifyFlags struct {
 	commonFlags
-	files []string
+	input       string
+	inputFormat record.Format // parsed from input
+	files       []string
 }
 
 func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (verifyFlags, error) {
@@ -103,6 +106,7 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 	if err := v.register(fs, getenv); err != nil {
 		return v, err
 	}
+	fs.StringVar(&v.input, "input", envOr(getenv, "AGENTSTATE_INPUT", "auto"), "how each FILE is read: auto (as its first record shows), jsonl (every line is an event, whatever it looks like) or kcat (every line is a kcat -J envelope) [AGENTSTATE_INPUT]")
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			return v, err
@@ -120,6 +124,11 @@ func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (v
 	if err := v.validate(); err != nil {
 		return v, fmt.Errorf("verify: %w", err)
 	}
+	format, err := record.ParseFormat(v.input)
+	if err != nil {
+		return v, fmt.Errorf("verify: --input %q: expected auto, jsonl or kcat", v.input)
+	}
+	v.inputFormat = format
 	return v, nil
 }
 
@@ -142,6 +151,7 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	out := newPrinter(v.format, stdout)
 	opts := v.options(set)
 	opts.OnFinding = out.finding
+	opts.Input = v.inputFormat
 	rep, err := verify.Run(ctx, inputs, opts)
 	if err != nil {
 		complain(stderr, err)
