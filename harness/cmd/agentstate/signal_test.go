@@ -163,3 +163,45 @@ func TestAFailedObserveLeavesNoEarlierCapture(t *testing.T) {
 		t.Errorf("%s still holds the earlier run's capture", capture)
 	}
 }
+
+// TestVerifyTerminatedWritesItsReportAndFails: a verify stopped by SIGTERM while it reads (a
+// capture piped in from a slow producer of it) writes its report, with run.interrupted, and
+// exits 1: what it read was judged, but the verdict is not one.
+func TestVerifyTerminatedWritesItsReportAndFails(t *testing.T) {
+	rep := filepath.Join(t.TempDir(), "report.json")
+	cmd := exec.Command(os.Args[0], "verify", "--report-json", rep, "-")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	day, err := os.ReadFile(fixtures + "valid-day.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More than a pipe holds: once the writes return, verify is reading, so its handler is set.
+	for n := 0; n < 256<<10; n += len(day) {
+		if _, err := stdin.Write(day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, cmd.Wait()); code != exitFindings {
+		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, exitFindings, out.String())
+	}
+	got, err := report.Read(rep)
+	if err != nil {
+		t.Fatalf("no report after SIGTERM: %v\n%s", err, out.String())
+	}
+	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events == 0 {
+		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and the events read", got.Passed(), got.Events, got.Violations)
+	}
+}

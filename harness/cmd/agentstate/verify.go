@@ -12,6 +12,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
@@ -153,21 +154,44 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	opts.OnFinding = out.finding
 	opts.Input = v.inputFormat
 	rep, err := verify.Run(ctx, inputs, opts)
-	if err != nil {
+	if rep == nil {
 		complain(stderr, err)
 		return exitUsage
 	}
+	code := exitPass
+	if err != nil {
+		// What was read is judged and reported all the same, but the verdict is not one.
+		f := stoppedFinding(err, rep.Lines)
+		rep.Add(f)
+		out.finding(f)
+	}
 	out.summary(rep)
+	if !rep.Passed() {
+		code = exitFindings
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		complain(stderr, err)
+		code = exitUsage
+	}
 	if v.reportJSON != "" {
 		if err := rep.WriteJSON(v.reportJSON); err != nil {
 			complain(stderr, err)
 			return exitUsage
 		}
 	}
-	if !rep.Passed() {
-		return exitFindings
+	return code
+}
+
+// stoppedFinding is the finding of a verify that stopped before the end of its input: an
+// interruption (SIGINT or SIGTERM) is run.interrupted, anything else run.error.
+func stoppedFinding(err error, read int) finding.Finding {
+	if errors.Is(err, context.Canceled) {
+		return finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
+			Expected: "every record of the input judged", Found: fmt.Sprintf("interrupted after %d records", read),
+			Message: fmt.Sprintf("verify was interrupted after %d records, before the end of its input; the verdict covers only what was read", read)}
 	}
-	return exitPass
+	return finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: err.Error(),
+		Message: "the run failed (" + err.Error() + "), so its verdict is not one; fix the cause and run again"}
 }
 
 func loadSchemas(dir string) (*contract.Set, error) {
