@@ -87,6 +87,7 @@
 //   - DND, forwarding, handset and mute are per-DN pairs whose two events may be keyed apart when
 //     the agent on the DN changes between them; such pairs raise warnings only.
 //   - A key splits at its first ':' (tenant ids are taken to hold none) unless CustomerID or
-//     AgentID shows where the separator is. A record without a key (HasKey false) is not judged by
-//     key.format.
+//     AgentID shows where the separator is. A record known to have no key (Place.KeyNull: a null
+//     key from Kafka) breaks key.format; one whose key is not known (HasKey and KeyNull false) is
+//     not judged by it.
 package check

@@ -116,7 +116,7 @@ type envelope struct {
 	Topic      *string         `json:"topic"`
 	Partition  *int32          `json:"partition"`
 	Offset     *int64          `json:"offset"`
-	Key        *string         `json:"key"`
+	Key        json.RawMessage `json:"key"` // nil: no key member; "null": a null key
 	Payload    json.RawMessage `json:"payload"`
 	PayloadB64 *string         `json:"payload_b64"`
 }
@@ -141,12 +141,31 @@ func asEnvelope(line []byte) (envelope, bool) {
 	return probe.envelope, true
 }
 
-func (e envelope) record(place finding.Place) Record {
-	if e.Key != nil {
-		place.Key, place.HasKey = *e.Key, true
+// key sets the place's key from the envelope's key member: a string is the key, null a record
+// without a key (KeyNull), and no member leaves the key unknown.
+func (e envelope) key(place *finding.Place) error {
+	key := bytes.TrimSpace(e.Key)
+	switch {
+	case len(key) == 0:
+		return nil
+	case bytes.Equal(key, []byte("null")):
+		place.KeyNull = true
+		return nil
 	}
+	var s string
+	if err := json.Unmarshal(key, &s); err != nil {
+		return fmt.Errorf("kcat envelope key is neither a JSON string nor null: %w", err)
+	}
+	place.Key, place.HasKey = s, true
+	return nil
+}
+
+func (e envelope) record(place finding.Place) Record {
 	if e.Partition != nil && e.Offset != nil {
 		place.Partition, place.Offset, place.HasOffset = *e.Partition, *e.Offset, true
+	}
+	if err := e.key(&place); err != nil {
+		return problem(place, RuleEnvelope, err.Error())
 	}
 	payload := bytes.TrimSpace(e.Payload)
 	switch {
