@@ -48,7 +48,10 @@
 // which may be any agent: while an unnamed agent is known logged in on a DN, no named agent of the
 // DN is taken for logged out; an unnamed event is taken for that of a logged-out agent only when
 // no named agent of the DN is logged in or of unknown state; an unnamed logout makes the logged-in
-// named agents of the DN unknown.
+// named agents of the DN unknown. With one agent per DN at a time, an unnamed ready or not-ready
+// while exactly one named agent is logged in on the DN (and none is of unknown state) is that
+// agent's, and a named login ends the unnamed agent known logged in: after the logout of the DN's
+// only agent, an unnamed ready is that of a logged-out agent.
 //
 // This holds within a partition. The checker assumes that an agent's events either all carry its
 // AgentID, or all leave it out, or are all keyed by the agent: a producer that left AgentID out of
