@@ -25,13 +25,15 @@ type Input struct {
 }
 
 // Options tune a run. The zero value checks against the built-in schemas and the sequence rules
-// from an unknown initial state, not strictly, with the fast path on and one event in
+// from an unknown initial state with service events keyed by the agent on the DN, not strictly, with the fast path on and one event in
 // DefaultCrossCheck judged again by jsonschema/v5.
 type Options struct {
-	Schemas   *contract.Set         // nil: the built-in set
-	Initial   check.InitialState    // the state before the first event: check.Unknown or check.Clean
-	Strict    bool                  // warnings count as violations
-	OnFinding func(finding.Finding) // called for each finding as it arises, if set: in record order, one call at a time (from another goroutine when Run judges in parallel)
+	Schemas *contract.Set      // nil: the built-in set
+	Initial check.InitialState // the state before the first event: check.Unknown or check.Clean
+	// ServiceKey is how the producer keys the service events; the zero value is check.ServiceKeyAgent.
+	ServiceKey check.ServiceKey
+	Strict     bool                  // warnings count as violations
+	OnFinding  func(finding.Finding) // called for each finding as it arises, if set: in record order, one call at a time (from another goroutine when Run judges in parallel)
 
 	// V5Only judges every event with jsonschema/v5 alone, never the fast path: about 20 times
 	// slower, for whoever wants no second validator in the loop.
@@ -87,7 +89,7 @@ func New(opts Options) (*Pipeline, error) {
 	if !opts.V5Only {
 		rep.Judged.Gaps = set.FastPathGaps()
 	}
-	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.CheckWith}
+	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial), check.WithServiceKey(opts.ServiceKey)), opts: opts, rep: rep, fast: set.CheckWith}
 	if opts.Docs {
 		p.fast = func(raw []byte, _ *contract.Strings) contract.Result { return set.Validate(raw) }
 	}
