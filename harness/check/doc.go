@@ -68,7 +68,9 @@
 //
 // State lasts as long as activity. A fact equal to the baseline of the initial state is not
 // stored: absence and baseline mean the same. With Clean, an agent that logged out, a DN back in
-// service, a call that ended cost nothing, and a DN with nothing known is forgotten. With Unknown,
+// service, a call that ended cost nothing, and a DN with nothing known is forgotten (but over
+// Kafka with ServiceKeyAgent, where a DN's service is unknown to a key until its first service
+// event, the last one is kept until its agent next logs in or out on the DN). With Unknown,
 // absence means unknown, so what the stream showed must be kept to tell a second logout or
 // back-in-service from a first: one fact of 48 bytes per topic of a DN the stream showed (an
 // agent's seat, the service, DND, the handset), kept for every DN the stream ever named, beside

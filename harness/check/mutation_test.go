@@ -29,6 +29,7 @@ var mutations = []mutation{
 	{name: "drop a login", targets: freshLogins, apply: dropLogin},
 	{name: "strip the ReferenceID of a mute-off", targets: each("EventMuteOff"), apply: stripReference},
 	{name: "insert an off-hook during an outage", targets: pairedOutages, apply: insertOffHook},
+	{name: "repeat a back-in-service", targets: pairedBacks, apply: repeatBack},
 	{name: "swap a logout before its ready", targets: workBeforeLogout, apply: swapLogout},
 	{name: "corrupt a key", kafkaOnly: true, targets: all, apply: corruptKey},
 }
@@ -118,14 +119,24 @@ func stripReference(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) 
 // pairedOutages are the EventDNOutOfService the checker pairs with the next event of their key:
 // all of them without Kafka coordinates or with ServiceKeyTenant (whose worlds key them "t1:"), and
 // with ServiceKeyAgent those whose key names an agent.
-func pairedOutages(evs []genEvent, j judging) []int {
+func pairedOutages(evs []genEvent, j judging) []int { return paired(evs, j, "EventDNOutOfService") }
+
+// pairedBacks are the EventDNBackInService the checker pairs with the next event of their key.
+func pairedBacks(evs []genEvent, j judging) []int { return paired(evs, j, "EventDNBackInService") }
+
+func paired(evs []genEvent, j judging, id string) []int {
 	var out []int
-	for _, i := range each("EventDNOutOfService")(evs, j) {
+	for _, i := range each(id)(evs, j) {
 		if j.parts == 0 || j.service == ServiceKeyTenant || j.service == ServiceKeyAgent && !strings.HasSuffix(evs[i].key, ":") {
 			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// repeatBack sends an EventDNBackInService again right after itself, under the same key.
+func repeatBack(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) {
+	return slices.Insert(slices.Clone(evs), i+1, evs[i]), i + 1, RuleBackAfterOut
 }
 
 // insertOffHook puts an EventOffHook for the DN right after its EventDNOutOfService, under the
