@@ -25,6 +25,7 @@ type Report struct {
 	Schemas      string            `json:"schemas"`
 	Strict       bool              `json:"strict"`
 	InitialState string            `json:"initial_state,omitempty"`
+	ServiceKey   string            `json:"service_key,omitempty"`
 	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
 	Lines        int               `json:"lines"`       // records read: non-empty lines, or Kafka records
@@ -114,6 +115,9 @@ func (r *Report) Summary(w io.Writer) {
 	fmt.Fprintf(w, "read %d records: %d events checked, %d undecodable (schemas: %s", r.Lines, r.Events, r.Undecodable, r.Schemas)
 	if r.InitialState != "" {
 		fmt.Fprintf(w, ", initial state: %s", r.InitialState)
+	}
+	if r.ServiceKey != "" && r.ServiceKey != "agent" {
+		fmt.Fprintf(w, ", service key: %s", r.ServiceKey)
 	}
 	if r.Strict {
 		fmt.Fprint(w, ", strict")

@@ -84,6 +84,7 @@ func New(opts Options) (*Pipeline, error) {
 	}
 	rep := report.New()
 	rep.Schemas, rep.Strict, rep.InitialState = set.Source(), opts.Strict, opts.Initial.String()
+	rep.ServiceKey = opts.ServiceKey.String()
 	rep.Invariants = ruleIDs()
 	rep.Judged = &report.Judged{FastPath: !opts.V5Only}
 	if !opts.V5Only {

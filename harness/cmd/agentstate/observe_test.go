@@ -231,5 +231,8 @@ func TestObserveJudgesNullKeysAndOutagesByTheServiceKey(t *testing.T) {
 		if !strings.Contains(r.stdout, "(key null, partition 1, offset 0): violation [key.format]") {
 			t.Errorf("observe %v: the null key is not named:\n%s", c.args, r.stdout)
 		}
+		if said := strings.Contains(r.stdout, "initial state: clean, service key: unknown)"); said != (len(c.args) > 0) {
+			t.Errorf("observe %v: the summary says the service key: %v\n%s", c.args, said, r.stdout)
+		}
 	}
 }
