@@ -79,7 +79,7 @@ var _ = AfterSuite(func() {
 	for _, f := range rep.Violations {
 		violations = append(violations, f.String())
 	}
-	Expect(violations).To(BeEmpty(), "the consumed stream breaks the contract (re-check it with: agentstate verify --initial-state clean %s)", filepath.Join(env.Cfg.ReportDir, "capture.jsonl"))
+	Expect(violations).To(BeEmpty(), "the consumed stream breaks the contract (re-check it with: agentstate verify --initial-state clean --service-key %s %s)", env.Cfg.ServiceKey, filepath.Join(env.Cfg.ReportDir, "capture.jsonl"))
 })
 
 // ReportAfterSuite writes the reports, each atomically: Ginkgo's JUnit and JSON reports, and the

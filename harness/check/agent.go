@@ -16,6 +16,12 @@ import (
 // DN is taken for logged out, and an unnamed event is taken for one of a logged-out agent only when
 // no named agent of the DN is logged in or of unknown state. An unnamed logout may be any named
 // agent's, so it makes the logged-in named agents of the DN unknown.
+//
+// One agent is logged in on a DN at a time (facts.md): an unnamed ready or not-ready while exactly
+// one named agent is logged in on the DN, and none is of unknown state, is that agent's and does
+// not make an unnamed agent logged in; a named login ends the unnamed agent known logged in, which
+// was that agent or was logged out by it. So after the logout of the DN's only agent an unnamed
+// ready is that of a logged-out agent, unless an unnamed login came after the named one.
 
 var (
 	readyModes    = []string{"AgentManualIn", "AgentAutoIn", "AgentReturnBack"}
@@ -46,7 +52,19 @@ func (m model) login(s state, e *event) (state, []finding.Finding) {
 			next = m.set(next, topicSeat, f.name, unknown, e.at)
 		}
 	}
+	if e.agent != "" {
+		next = m.displaceUnnamed(next, e.at)
+	}
 	return m.set(next, topicSeat, e.agent, loggedIn, e.at), found
+}
+
+// displaceUnnamed ends the unnamed agent known logged in on the DN when a named agent logs in:
+// with one agent per DN at a time, it was that agent, or the login logged it out.
+func (m model) displaceUnnamed(s state, at mark) state {
+	if f, ok := s.get(topicSeat, ""); ok && f.status == loggedIn {
+		return m.set(s, topicSeat, "", loggedOut, at)
+	}
+	return s
 }
 
 func (m model) logout(s state, e *event) (state, []finding.Finding) {
@@ -73,8 +91,30 @@ func (m model) working(s state, e *event) (state, []finding.Finding) {
 				e.kind, who(e), m.earlier(at, "no standing EventAgentLogin")),
 		}))
 	}
+	if e.agent == "" && m.soleNamed(s) {
+		return s, found // the event is that agent's, who is logged in already
+	}
 	// The event shows the agent logged in: a lost login is reported once, not at every event.
 	return m.set(s, topicSeat, e.agent, loggedIn, e.at), found
+}
+
+// soleNamed says whether an unnamed event can only be that of the one named agent logged in on
+// the DN: no unnamed agent is known logged in, and no other named agent is logged in or of unknown
+// state.
+func (m model) soleNamed(s state) bool {
+	n := 0
+	for _, f := range s {
+		switch {
+		case f.topic != topicSeat:
+		case f.name == "" && f.status == loggedIn:
+			return false
+		case f.name != "" && f.status == loggedIn:
+			n++
+		case f.name != "" && f.status == unknown:
+			return false
+		}
+	}
+	return n == 1
 }
 
 // loggedOut says whether the agent (named, or "" for the unnamed one) is known logged out of the

@@ -52,6 +52,34 @@ func TestSequences(t *testing.T) {
 			events: []Event{unnamed(1, "EventAgentLogout"), login(2, "1001"), ready(3, ""), unnamed(4, "EventAgentLogout")},
 		},
 		{
+			name: "an unnamed event of the DN's only agent does not outlive its logout", initial: Clean,
+			events: []Event{login(1, "1001"), ready(2, ""), logout(3, "1001"), ready(4, "")},
+			want:   []at{{RuleStateWhileLoggedOut, 4}},
+		},
+		{
+			name: "an unnamed agent known before a named login leaves with the named agent", initial: Clean,
+			events: []Event{unnamed(1, "EventAgentLogin"), login(2, "1001"), ready(3, ""), logout(4, "1001"), unnamed(5, "EventAgentNotReady")},
+			want:   []at{{RuleStateWhileLoggedOut, 5}},
+		},
+		{
+			name: "an unnamed agent seen mid-life leaves with the named agent that logged in after it", initial: Unknown,
+			events: []Event{ready(1, ""), login(2, "1001"), logout(3, "1001"), ready(4, "")},
+			want:   []at{{RuleStateWhileLoggedOut, 4}},
+		},
+		{
+			name: "with an unknown start an unnamed event after the only named agent's logout is unknown", initial: Unknown,
+			events: []Event{login(1, "1001"), ready(2, ""), logout(3, "1001"), ready(4, "")},
+		},
+		{
+			name: "an unnamed event among agents of unknown state is not pinned on one", initial: Clean,
+			events: []Event{login(1, "1001"), login(2, "1002"), ready(3, ""), logout(4, "1002"), ready(5, "")},
+			want:   []at{{RuleOneAgent, 2}},
+		},
+		{
+			name: "an unnamed login during a named agent's login may be another agent's", initial: Clean,
+			events: []Event{login(1, "1001"), unnamed(2, "EventAgentLogin"), logout(3, "1001"), ready(4, "")},
+		},
+		{
 			name: "an on-hook without ConnID ends every call's mute", initial: Clean,
 			events: []Event{
 				line(1, "EventOffHook", "ThisDN", dn, "ConnID", conn),

@@ -51,7 +51,7 @@ func (c *Checker) Step(ev Event) []finding.Finding {
 	sc := c.scopeOf(ev.Place)
 	e := parse(k, ev, c.intern(ev.Place.File))
 	c.pool.begin()
-	m := model{initial: sc.initial, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
+	m := model{initial: sc.initial, serviceKey: c.cfg.serviceKey, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
 	found := m.stateless(&e)
 	found = append(found, sc.tick(m, &e)...)
 	return append(found, sc.advance(m, &e)...)

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -10,8 +11,98 @@ import (
 // EventDNOutOfService, which may repeat, and again after EventDNBackInService. Between the two only
 // an agent login and the events that report the outage's consequences may come for it.
 //
-// A service event is trusted only when it is pinned (see pinned): otherwise its DN's service state
-// becomes unknown in its scope, since the matching event may have gone to another partition.
+// Service events carry no AgentID and their key is undocumented, so over Kafka whether two events
+// of a DN are in one order depends on how the producer keys them (ServiceKey, see pairing). A
+// service event that cannot be paired makes the DN's service state unknown in its partition.
+
+// pairing is how a scope pairs a DN's service events with its later events.
+type pairing uint8
+
+const (
+	pairNone  pairing = iota // no service event is paired: its DN's service becomes unknown
+	pairAll                  // with every later event of the DN in the scope
+	pairByKey                // with the later events of the same key, until its agent logs in or out
+)
+
+// pairing says how the scope pairs service events: every event without Kafka coordinates is in one
+// order; over Kafka it is the ServiceKey's.
+func (m model) pairing() pairing {
+	switch {
+	case !m.keyed:
+		return pairAll
+	case m.serviceKey == ServiceKeyTenant:
+		return pairAll
+	case m.serviceKey == ServiceKeyAgent:
+		return pairByKey
+	}
+	return pairNone
+}
+
+// serviceName is the name of the service fact an event sets or is judged against, and whether
+// the event's service state can be known: "" when it is paired with every event of the DN, its key
+// when only with those of the same key. Under ServiceKeyTenant only a key without an agent part is
+// paired, under ServiceKeyAgent only one with an agent part: a key {tenant_id}: then says that no
+// agent is on the DN, and agents may have come and gone in other partitions since the last one.
+func (m model) serviceName(e *event) (string, bool) {
+	switch m.pairing() {
+	case pairAll:
+		return "", !m.keyed || tenantOnly(e.place)
+	case pairByKey:
+		return e.place.Key, e.place.HasKey && !tenantOnly(e.place)
+	}
+	return "", false
+}
+
+// tenantOnly says whether the event's key is known and names no agent: "t1:", or no ':' at all.
+func tenantOnly(p finding.Place) bool {
+	if !p.HasKey {
+		return false
+	}
+	_, agent, found := strings.Cut(p.Key, ":")
+	return !found || agent == ""
+}
+
+// serviceFor returns the DN's service status as it applies to an event, and the mark of the
+// service event that set it (nil for the baseline).
+func (m model) serviceFor(s state, e *event) (status, *mark) {
+	f, ok := serviceFact(s)
+	if !ok {
+		return m.baseline(topicService, ""), nil
+	}
+	if m.pairing() == pairByKey && (!e.place.HasKey || f.name != e.place.Key) {
+		return unknown, nil
+	}
+	return f.status, &f.at
+}
+
+// serviceFact returns the one fact of the DN's service, whatever its name.
+func serviceFact(s state) (fact, bool) {
+	for _, f := range s {
+		if f.topic == topicService {
+			return f, true
+		}
+	}
+	return fact{}, false
+}
+
+// setService replaces what is known of the DN's service.
+func (m model) setService(s state, name string, st status, at mark) state {
+	s = s.drop(func(f fact) bool { return f.topic == topicService && f.name != name }, m.pool)
+	return m.set(s, topicService, name, st, at)
+}
+
+// endTenure forgets a service state paired by key when the key's agent logs in or out on the DN:
+// other agents, keyed elsewhere, may have changed it before the login and may change it after the
+// logout.
+func (m model) endTenure(s state, e *event) state {
+	if m.pairing() != pairByKey || !e.place.HasKey || e.kind != evLogin && e.kind != evLogout {
+		return s
+	}
+	if f, ok := serviceFact(s); ok && f.name == e.place.Key {
+		return m.setService(s, "", unknown, e.at)
+	}
+	return s
+}
 
 // allowedInOutage says whether an event may come for an out-of-service DN.
 func allowedInOutage(k kind) bool {
@@ -26,32 +117,33 @@ func (m model) outage(s state, e *event) []finding.Finding {
 	if allowedInOutage(e.kind) {
 		return nil
 	}
-	f, ok := s.get(topicService, "")
-	if !ok || f.status != outOfService {
+	st, at := m.serviceFor(s, e)
+	if st != outOfService {
 		return nil
 	}
-	return []finding.Finding{m.report(RuleEventDuringOutage, e, &f.at, explanation{
+	return []finding.Finding{m.report(RuleEventDuringOutage, e, at, explanation{
 		expected: "no " + e.kind.String() + " until EventDNBackInService", found: "DN out of service",
 		message: fmt.Sprintf("%s: DN %s is out of service (%s); until EventDNBackInService only agent login, not-ready and logout, and on-hook may come for it",
-			e.kind, e.dn, m.earlier(&f.at, "")),
+			e.kind, e.dn, m.earlier(at, "")),
 	})}
 }
 
 func (m model) service(s state, e *event) (state, []finding.Finding) {
+	name, paired := m.serviceName(e)
 	switch {
-	case !e.pinned:
-		return m.set(s, topicService, "", unknown, e.at), nil
+	case !paired:
+		return m.setService(s, "", unknown, e.at), nil
 	case e.kind == evOutOfService:
-		return m.set(s, topicService, "", outOfService, e.at), nil
+		return m.setService(s, name, outOfService, e.at), nil
 	}
 	var found []finding.Finding
-	if st, at := m.status(s, topicService, ""); st == inService {
+	if st, at := m.serviceFor(s, e); st == inService {
 		found = append(found, m.report(RuleBackAfterOut, e, at, explanation{
 			expected: "an EventDNOutOfService first", found: "DN in service",
 			message: fmt.Sprintf("%s: DN %s is already in service (%s)", e.kind, e.dn, m.earlier(at, "no standing EventDNOutOfService")),
 		}))
 	}
-	return m.set(s, topicService, "", inService, e.at), found
+	return m.setService(s, name, inService, e.at), found
 }
 
 func (m model) dnd(s state, e *event) (state, []finding.Finding) {

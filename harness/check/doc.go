@@ -24,13 +24,19 @@
 // {tenant_id}:{agent_id} puts every event of an agent in one partition, so the agent rules see
 // all they need.
 //
-// EventDNOutOfService and EventDNBackInService carry no AgentID and their key is undocumented.
-// The checker assumes that the service events of one DN keep one key, so that an outage and its
-// end share a partition; events of the DN in that partition are then judged against the outage,
-// and those in other partitions are not. A service event whose key names an agent ("t1:1001"),
-// or whose key is unknown, is not trusted: its partner may sit in another partition once the
-// agent on the DN changes (the outage itself logs agents out), so it makes the DN's service state
-// unknown in its partition instead.
+// EventDNOutOfService and EventDNBackInService carry no AgentID and their key is undocumented, so
+// ServiceKey says how the producer keys them. With ServiceKeyAgent, the default, a service event
+// keyed by an agent ("t1:1001") is judged with the later events of the DN of the same key in its
+// partition, until that agent next logs in or out on the DN: while it stays logged in, no other
+// agent is on the DN and every service event of the DN has its key, so a second
+// EventDNBackInService or a ready during the outage is a violation. Once it logs out, another
+// agent keyed elsewhere may end or begin an outage, so the DN's service is unknown to the key
+// until its next service event. A service event keyed "t1:" (no agent on the DN) is not judged:
+// agents may have come and gone in other partitions between two of them. With ServiceKeyTenant
+// every service event of a DN is keyed "t1:" and shares a partition, so one keyed "t1:" is judged
+// with every later event of the DN in its partition, and one keyed by an agent is not. With
+// ServiceKeyUnknown no service event read from Kafka is judged. A service event not judged makes
+// the DN's service state unknown in its partition.
 //
 // # Initial state
 //
@@ -48,7 +54,10 @@
 // which may be any agent: while an unnamed agent is known logged in on a DN, no named agent of the
 // DN is taken for logged out; an unnamed event is taken for that of a logged-out agent only when
 // no named agent of the DN is logged in or of unknown state; an unnamed logout makes the logged-in
-// named agents of the DN unknown.
+// named agents of the DN unknown. With one agent per DN at a time, an unnamed ready or not-ready
+// while exactly one named agent is logged in on the DN (and none is of unknown state) is that
+// agent's, and a named login ends the unnamed agent known logged in: after the logout of the DN's
+// only agent, an unnamed ready is that of a logged-out agent.
 //
 // This holds within a partition. The checker assumes that an agent's events either all carry its
 // AgentID, or all leave it out, or are all keyed by the agent: a producer that left AgentID out of
@@ -59,7 +68,9 @@
 //
 // State lasts as long as activity. A fact equal to the baseline of the initial state is not
 // stored: absence and baseline mean the same. With Clean, an agent that logged out, a DN back in
-// service, a call that ended cost nothing, and a DN with nothing known is forgotten. With Unknown,
+// service, a call that ended cost nothing, and a DN with nothing known is forgotten (but over
+// Kafka with ServiceKeyAgent, where a DN's service is unknown to a key until its first service
+// event, the last one is kept until its agent next logs in or out on the DN). With Unknown,
 // absence means unknown, so what the stream showed must be kept to tell a second logout or
 // back-in-service from a first: one fact of 48 bytes per topic of a DN the stream showed (an
 // agent's seat, the service, DND, the handset), kept for every DN the stream ever named, beside
@@ -76,10 +87,9 @@
 //
 //   - Order within a partition is the order of production. Several producers writing one DN's
 //     events to one partition could race, and the checker would judge the race.
-//   - The service events of one DN keep one key (see above). If a producer keys an outage while
-//     no agent is on the DN ("t1:") and its end by an agent who logged in during it ("t1:1001"),
-//     the two sit in different partitions and cannot be paired: a later event of the DN in the
-//     first partition is judged against an outage that has ended.
+//   - The service events are keyed as ServiceKey says (see above). With ServiceKeyAgent, the
+//     login and logout of the agent that keys them carry the same key: a producer that knows the
+//     agent well enough to key the DN's events by it keys the agent's own events by it too.
 //   - An agent's events all carry its AgentID, or all leave it out, or are all keyed by the agent
 //     (see above).
 //   - DNs and agent ids are taken to be unique across tenants within one partition: the tenant is
@@ -87,6 +97,7 @@
 //   - DND, forwarding, handset and mute are per-DN pairs whose two events may be keyed apart when
 //     the agent on the DN changes between them; such pairs raise warnings only.
 //   - A key splits at its first ':' (tenant ids are taken to hold none) unless CustomerID or
-//     AgentID shows where the separator is. A record without a key (HasKey false) is not judged by
-//     key.format.
+//     AgentID shows where the separator is. A record known to have no key (Place.KeyNull: a null
+//     key from Kafka) breaks key.format; one whose key is not known (HasKey and KeyNull false) is
+//     not judged by it.
 package check

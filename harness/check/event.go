@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
@@ -84,7 +83,6 @@ type event struct {
 	hasRef  bool   // EventMuteOff's ReferenceID is present and not null
 	time    stamp
 	timed   bool // time is a valid {"seconds", "useconds"} object
-	pinned  bool // the event's partition cannot depend on which agent is on the DN (see pinned)
 	place   finding.Place
 	at      mark
 }
@@ -95,7 +93,7 @@ func parse(k kind, ev Event, file uint32) event {
 		of := contract.AttrsOf(ev.Doc)
 		a = &of
 	}
-	e := event{kind: k, place: ev.Place, pinned: pinned(ev.Place)}
+	e := event{kind: k, place: ev.Place}
 	e.at = mark{event: k, file: file, line: ev.Place.Line, offset: ev.Place.Offset}
 	e.dn = a.ThisDN.Value
 	e.agent, e.agentOK = a.AgentID.Value, !a.AgentID.Bad
@@ -115,20 +113,4 @@ func parse(k kind, ev Event, file uint32) event {
 		e.hasRef = a.ReferenceID
 	}
 	return e
-}
-
-// pinned says whether an EventDNOutOfService or EventDNBackInService can be trusted to share a
-// partition with the other service events of its DN. Their key is undocumented: a key that names
-// an agent may change with the agent on the DN (the outage itself logs agents out), and a record
-// without a known key may be spread over partitions. Events read without Kafka coordinates are in
-// one order, so always pinned.
-func pinned(p finding.Place) bool {
-	if !p.HasOffset {
-		return true
-	}
-	if !p.HasKey {
-		return false
-	}
-	_, agent, found := strings.Cut(p.Key, ":")
-	return !found || agent == ""
 }

@@ -20,9 +20,10 @@ const fixtureDir = "../../fixtures/sequences"
 
 // expectation is one entry of fixtures/sequences/expect.json.
 type expectation struct {
-	Initial  string `json:"initial"`
-	Why      string `json:"why"`
-	Findings []at   `json:"findings"`
+	Initial    string `json:"initial"`
+	ServiceKey string `json:"service_key"` // "": the checker's default
+	Why        string `json:"why"`
+	Findings   []at   `json:"findings"`
 }
 
 // at is a finding as a fixture expects it: a rule at a line.
@@ -130,9 +131,17 @@ func checkFixture(t *testing.T, path string, exp expectation) {
 	case !isBreak && len(exp.Findings) > 0:
 		t.Errorf("an honouring fixture expects findings: %v", exp.Findings)
 	}
+	opts := []Opt{WithInitialState(initial)}
+	if exp.ServiceKey != "" {
+		k, err := ParseServiceKey(exp.ServiceKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts = append(opts, WithServiceKey(k))
+	}
 	events, attrs := readFixture(t, path)
-	found := runAll(New(WithInitialState(initial)), events)
-	if again := runAll(New(WithInitialState(initial)), attrs); !reflect.DeepEqual(found, again) {
+	found := runAll(New(opts...), events)
+	if again := runAll(New(opts...), attrs); !reflect.DeepEqual(found, again) {
 		t.Errorf("stepping the fast path's attributes finds\n%swhere the documents find\n%s", render(again), render(found))
 	}
 	got := make([]at, 0, len(found))

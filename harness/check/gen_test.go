@@ -52,8 +52,15 @@ const (
 	// keysFixed keys every DN event "t1:", so that all of them share a partition.
 	keysFixed keyPolicy = iota
 	// keysByAgent keys DND, forwarding, hook and mute events by the agent on the DN, "t1:" when
-	// none is. Service events stay "t1:": the stable key the checker assumes for them.
+	// none is. Service events stay "t1:" (ServiceKeyTenant).
 	keysByAgent
+	// keysServiceByAgent keys every DN event, service events included, by the agent on the DN,
+	// "t1:" when none is (ServiceKeyAgent).
+	keysServiceByAgent
+	// keysLikeReference keys every DN event by the agent last logged in on the DN, "t1:" if none
+	// ever was, and all the service events of one outage by the key of the one that began it, as
+	// the reference producer does (ServiceKeyAgent).
+	keysLikeReference
 )
 
 // worldOpts shape a world.
@@ -89,6 +96,9 @@ type simDN struct {
 	fwd   [2]bool // forwarding set per mode
 	call  *simCall
 	agent *simAgent
+	last  *simAgent // the agent last logged in on the DN
+	// outageKey keys the service events of the outage under way, with keysLikeReference
+	outageKey string
 }
 
 type simCall struct {
@@ -165,7 +175,7 @@ func (w *world) scramble() {
 	}
 	for _, a := range w.agents {
 		if d := w.dn(); d.agent == nil && w.coin() {
-			a.dn, d.agent = d, a
+			a.dn, d.agent, d.last = d, a, a
 		}
 	}
 }
@@ -185,7 +195,7 @@ func (w *world) login() {
 	if d.agent != nil {
 		return
 	}
-	a.dn, d.agent = d, a
+	a.dn, d.agent, d.last = d, a, a
 	w.emitAgent("EventAgentLogin", a, d, nil)
 }
 
@@ -291,15 +301,15 @@ func (w *world) service() {
 	d := w.dn()
 	if !d.out {
 		d.out = true
-		w.emitService("EventDNOutOfService", d)
+		w.emitService("EventDNOutOfService", d, false)
 		return
 	}
 	if w.coin() {
-		w.emitService("EventDNOutOfService", d) // re-sent when a new client registers
+		w.emitService("EventDNOutOfService", d, true) // re-sent when a new client registers
 		return
 	}
 	d.out = false
-	w.emitService("EventDNBackInService", d)
+	w.emitService("EventDNBackInService", d, true)
 }
 
 // c4 returns the attributes most events carry: id, Server, ThisDN and time, which advances.
@@ -338,15 +348,38 @@ func (w *world) emitDN(id string, d *simDN, attrs map[string]any) {
 		doc = w.c4(id, d)
 	}
 	maps.Copy(doc, attrs)
-	key := "t1:"
-	if w.opts.keys == keysByAgent && d.agent != nil {
-		key += d.agent.id
-	}
-	w.out = append(w.out, genEvent{id: id, doc: doc, key: key})
+	w.out = append(w.out, genEvent{id: id, doc: doc, key: w.dnKey(d)})
 }
 
-func (w *world) emitService(id string, d *simDN) {
-	w.out = append(w.out, genEvent{id: id, doc: map[string]any{"id": id, "ThisDN": d.id}, key: "t1:"})
+// dnKey is the key of an event of the DN that carries no AgentID: that of the agent on the DN (the
+// last one, like the reference), or "t1:".
+func (w *world) dnKey(d *simDN) string {
+	a := d.agent
+	switch w.opts.keys {
+	case keysFixed:
+		return "t1:"
+	case keysLikeReference:
+		a = d.last
+	}
+	if a == nil || a.naming == anonymous {
+		return "t1:" // a producer that does not know the agent cannot key by it
+	}
+	return "t1:" + a.id
+}
+
+// emitService emits a service event; out is whether the DN was out of service before it.
+func (w *world) emitService(id string, d *simDN, out bool) {
+	key := "t1:"
+	switch w.opts.keys {
+	case keysServiceByAgent:
+		key = w.dnKey(d)
+	case keysLikeReference:
+		if !out || d.outageKey == "" { // "": an outage from before the stream
+			d.outageKey = w.dnKey(d)
+		}
+		key = d.outageKey
+	}
+	w.out = append(w.out, genEvent{id: id, doc: map[string]any{"id": id, "ThisDN": d.id}, key: key})
 }
 
 // transport delivers produced events as a consumer reads them. With parts == 0 they are JSON

@@ -14,12 +14,21 @@ import (
 // that ends with ':' and AgentID has the rest as its tenant part. So a tenant id with a ':' is read
 // right whenever the payload carries CustomerID.
 //
+// A record known to have no key (a null key from Kafka, "key": null in a kcat envelope) breaks the
+// rule; one whose key is not known (JSON Lines without envelopes) is not judged.
+//
 // EventDNOutOfService and EventDNBackInService carry no AgentID, and any event may lack
 // CustomerID: a part is compared only with an attribute the payload has, so only the separator
 // is asked of every key.
 
 func (m model) keyFormat(e *event) []finding.Finding {
 	p := e.place
+	if p.KeyNull {
+		return []finding.Finding{m.report(RuleKeyFormat, e, nil, explanation{
+			expected: "a key {tenant_id}:{agent_id}", found: "no key (null)",
+			message: fmt.Sprintf("%s: the record has no key; Kafka's partitioner then scatters an agent's events over partitions, out of order: key every record {tenant_id}:{agent_id}", e.kind),
+		})}
+	}
 	if !p.HasKey {
 		return nil
 	}

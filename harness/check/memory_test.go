@@ -58,7 +58,7 @@ func TestStateFollowsActivity(t *testing.T) {
 		{"unknown/kafka", Unknown, true, 4},  // seat, service, DND, hook; the key's clock went with the logout
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := New(WithInitialState(tc.initial))
+			c := New(WithInitialState(tc.initial), WithServiceKey(ServiceKeyTenant))
 			step := func(ev Event) {
 				if found := c.Step(ev); len(found) > 0 {
 					t.Fatalf("a lawful session raised:\n%s", render(found))

@@ -64,9 +64,9 @@ func TestFindingsExplainThemselves(t *testing.T) {
 			},
 		},
 		{
-			name: "ready during an outage in one partition", initial: Unknown,
+			name: "ready during an outage keyed by the agent on the DN", initial: Unknown,
 			events: []Event{
-				kafkaAt(3, 40, "t1:", line(0, "EventDNOutOfService", "ThisDN", "5001")),
+				kafkaAt(3, 40, "t1:1001", line(0, "EventDNOutOfService", "ThisDN", "5001")),
 				kafkaAt(3, 41, "t1:1001", line(0, "EventAgentReady", "ThisDN", "5001", "AgentID", "1001", "AgentWorkMode", "AgentManualIn")),
 			},
 			want: finding.Finding{

@@ -9,11 +9,12 @@ import (
 // only reads its fields (but for taking arrays from pool), so the same inputs give the same
 // outputs, and it never writes to a state it is given.
 type model struct {
-	initial   InitialState
-	keyed     bool // the scope is a Kafka partition; otherwise events are in one total order
-	partition int32
-	files     []string // file names by mark.file-1
-	pool      *states  // where new states' arrays come from; nil: new ones
+	initial    InitialState
+	serviceKey ServiceKey // how the producer keys service events (see pairing)
+	keyed      bool       // the scope is a Kafka partition; otherwise events are in one total order
+	partition  int32
+	files      []string // file names by mark.file-1
+	pool       *states  // where new states' arrays come from; nil: new ones
 }
 
 // step judges an event about the DN whose state is s and returns the DN's next state.
@@ -22,7 +23,7 @@ func (m model) step(s state, e *event) (state, []finding.Finding) {
 	var more []finding.Finding
 	switch e.kind {
 	case evLogin, evLogout, evReady, evNotReady:
-		s, more = m.agent(s, e)
+		s, more = m.agent(m.endTenure(s, e), e)
 	case evOutOfService, evBackInService:
 		s, more = m.service(s, e)
 	case evDNDOn, evDNDOff:
@@ -45,9 +46,10 @@ func (m model) stateless(e *event) []finding.Finding {
 }
 
 // baseline is the status of a topic that no event has shown yet: off with a clean start, else
-// unknown.
-func (m model) baseline(topic, string) status {
-	if m.initial != Clean {
+// unknown. A DN's service paired by key (see pairing) is unknown to a key until one of its
+// service events: other keys may have changed it.
+func (m model) baseline(t topic, _ string) status {
+	if m.initial != Clean || t == topicService && m.pairing() == pairByKey {
 		return unknown
 	}
 	return off

@@ -7,20 +7,29 @@ import (
 	"strings"
 )
 
+// judging is how a mutated stream is read and judged: over how many partitions (0: JSON Lines),
+// from which initial state, with which ServiceKey.
+type judging struct {
+	initial InitialState
+	service ServiceKey
+	parts   int
+}
+
 // A mutation breaks one rule at one event of a lawful stream. targets lists the events it may be
-// applied to under an initial state; apply returns the mutated copy, the index of the event that
+// applied to when judged so; apply returns the mutated copy, the index of the event that
 // must now raise a violation, and its rule.
 type mutation struct {
 	name      string
 	kafkaOnly bool
-	targets   func(evs []genEvent, initial InitialState) []int
+	targets   func(evs []genEvent, j judging) []int
 	apply     func(evs []genEvent, i int, pick chooser) ([]genEvent, int, string)
 }
 
 var mutations = []mutation{
 	{name: "drop a login", targets: freshLogins, apply: dropLogin},
 	{name: "strip the ReferenceID of a mute-off", targets: each("EventMuteOff"), apply: stripReference},
-	{name: "insert an off-hook during an outage", targets: each("EventDNOutOfService"), apply: insertOffHook},
+	{name: "insert an off-hook during an outage", targets: pairedOutages, apply: insertOffHook},
+	{name: "repeat a back-in-service", targets: pairedBacks, apply: repeatBack},
 	{name: "swap a logout before its ready", targets: workBeforeLogout, apply: swapLogout},
 	{name: "corrupt a key", kafkaOnly: true, targets: all, apply: corruptKey},
 }
@@ -51,8 +60,8 @@ func prevOfSeat(evs []genEvent, i int, agent, dn string) int {
 	return -1
 }
 
-func each(id string) func([]genEvent, InitialState) []int {
-	return func(evs []genEvent, _ InitialState) []int {
+func each(id string) func([]genEvent, judging) []int {
+	return func(evs []genEvent, _ judging) []int {
 		var out []int
 		for i, g := range evs {
 			if g.id == id {
@@ -63,7 +72,7 @@ func each(id string) func([]genEvent, InitialState) []int {
 	}
 }
 
-func all(evs []genEvent, _ InitialState) []int {
+func all(evs []genEvent, _ judging) []int {
 	out := make([]int, len(evs))
 	for i := range out {
 		out[i] = i
@@ -73,7 +82,8 @@ func all(evs []genEvent, _ InitialState) []int {
 
 // freshLogins are the logins of an agent known logged out of the DN, followed by another event
 // of the agent than a login: dropping one leaves that event to an agent known logged out.
-func freshLogins(evs []genEvent, initial InitialState) []int {
+func freshLogins(evs []genEvent, j judging) []int {
+	initial := j.initial
 	var out []int
 	for i, g := range evs {
 		if g.id != "EventAgentLogin" {
@@ -106,6 +116,29 @@ func stripReference(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) 
 	return out, i, RuleMuteOffReferenceID
 }
 
+// pairedOutages are the EventDNOutOfService the checker pairs with the next event of their key:
+// all of them without Kafka coordinates or with ServiceKeyTenant (whose worlds key them "t1:"), and
+// with ServiceKeyAgent those whose key names an agent.
+func pairedOutages(evs []genEvent, j judging) []int { return paired(evs, j, "EventDNOutOfService") }
+
+// pairedBacks are the EventDNBackInService the checker pairs with the next event of their key.
+func pairedBacks(evs []genEvent, j judging) []int { return paired(evs, j, "EventDNBackInService") }
+
+func paired(evs []genEvent, j judging, id string) []int {
+	var out []int
+	for _, i := range each(id)(evs, j) {
+		if j.parts == 0 || j.service == ServiceKeyTenant || j.service == ServiceKeyAgent && !strings.HasSuffix(evs[i].key, ":") {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// repeatBack sends an EventDNBackInService again right after itself, under the same key.
+func repeatBack(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) {
+	return slices.Insert(slices.Clone(evs), i+1, evs[i]), i + 1, RuleBackAfterOut
+}
+
 // insertOffHook puts an EventOffHook for the DN right after its EventDNOutOfService, under the
 // same key, with the time of the last timed event before it.
 func insertOffHook(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) {
@@ -122,7 +155,7 @@ func insertOffHook(evs []genEvent, i int, _ chooser) ([]genEvent, int, string) {
 }
 
 // workBeforeLogout are the named ready and not-ready events whose agent's next event is a logout.
-func workBeforeLogout(evs []genEvent, _ InitialState) []int {
+func workBeforeLogout(evs []genEvent, _ judging) []int {
 	var out []int
 	for i, g := range evs {
 		if g.id != "EventAgentReady" && g.id != "EventAgentNotReady" || agentOf(g) == "" {

@@ -114,3 +114,34 @@ func TestRules(t *testing.T) {
 		t.Error("Rules returns the catalogue itself, not a copy")
 	}
 }
+
+func TestParseServiceKey(t *testing.T) {
+	for _, in := range []string{"agent", "tenant", "unknown"} {
+		k, err := ParseServiceKey(in)
+		if err != nil || k.String() != in {
+			t.Errorf("ParseServiceKey(%q) = %v, %v", in, k, err)
+		}
+		var back ServiceKey
+		if b, _ := k.MarshalText(); back.UnmarshalText(b) != nil || back != k {
+			t.Errorf("%v does not survive MarshalText and UnmarshalText", k)
+		}
+	}
+	if _, err := ParseServiceKey("Agent"); err == nil || err.Error() != `parse service key: "Agent": expected agent, tenant or unknown` {
+		t.Errorf("ParseServiceKey(Agent): %v", err)
+	}
+	if got := ServiceKey(9).String(); got != "service-key(9)" {
+		t.Errorf("String of an invalid setting = %q", got)
+	}
+	if New().cfg.serviceKey != ServiceKeyAgent {
+		t.Error("the default service key is not agent")
+	}
+}
+
+func TestNewRejectsAnInvalidServiceKey(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(error).Error(), "service key 9") {
+			t.Fatalf("recovered %v, want a panic naming service key 9", r)
+		}
+	}()
+	New(WithServiceKey(ServiceKey(9)))
+}

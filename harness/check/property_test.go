@@ -20,6 +20,15 @@ type streamConfig struct {
 	quiet bool // every pair a rule relates shares a partition, so not even a warning is due
 }
 
+// serviceKeys are the settings of ServiceKey that fit how a world keys its service events, the
+// one that judges most first.
+func serviceKeys(o worldOpts) []ServiceKey {
+	if o.keys == keysServiceByAgent || o.keys == keysLikeReference {
+		return []ServiceKey{ServiceKeyAgent, ServiceKeyUnknown}
+	}
+	return []ServiceKey{ServiceKeyTenant, ServiceKeyAgent, ServiceKeyUnknown}
+}
+
 var lawfulConfigs = []streamConfig{
 	{name: "clean/jsonl", quiet: true},
 	{name: "clean/kafka", kafka: true, quiet: true},
@@ -31,6 +40,11 @@ var lawfulConfigs = []streamConfig{
 	// Keyed by the agent on the DN, the two events of a DND, hook or mute pair may sit in two
 	// partitions, and a warning may be due; a violation never is.
 	{name: "keyed-by-agent/kafka", opts: worldOpts{keys: keysByAgent}, kafka: true},
+	// Service events keyed by the agent on the DN too: the agent may change during an outage.
+	{name: "service-by-agent/kafka", opts: worldOpts{keys: keysServiceByAgent, unnamed: true}, kafka: true},
+	{name: "service-by-agent-midlife/kafka", opts: worldOpts{keys: keysServiceByAgent, midLife: true}, kafka: true},
+	{name: "service-like-reference/kafka", opts: worldOpts{keys: keysLikeReference, unnamed: true}, kafka: true},
+	{name: "service-like-reference-midlife/kafka", opts: worldOpts{keys: keysLikeReference, midLife: true}, kafka: true},
 }
 
 // draw produces a lawful stream of a config and reads it.
@@ -81,9 +95,11 @@ func TestLawfulStreamsRaiseNothing(t *testing.T) {
 			rapid.Check(t, func(t *rapid.T) {
 				_, events, _ := cfg.draw(t, newRapidChooser(t))
 				for _, initial := range initials(cfg.opts) {
-					for _, f := range runAll(New(WithInitialState(initial)), events) {
-						if f.Severity == finding.Violation || cfg.quiet {
-							t.Fatalf("lawful stream of %d events, initial state %s: %s", len(events), initial, f)
+					for _, k := range serviceKeys(cfg.opts) {
+						for _, f := range runAll(New(WithInitialState(initial), WithServiceKey(k)), events) {
+							if f.Severity == finding.Violation || cfg.quiet {
+								t.Fatalf("lawful stream of %d events, initial state %s, service key %s: %s", len(events), initial, k, f)
+							}
 						}
 					}
 				}
@@ -135,6 +151,8 @@ func TestMutatedStreamsRaiseOneViolation(t *testing.T) {
 		{name: "clean/jsonl"}, {name: "clean/kafka", kafka: true},
 		{name: "midlife/jsonl", opts: worldOpts{midLife: true}},
 		{name: "midlife/kafka", opts: worldOpts{midLife: true}, kafka: true},
+		{name: "service-by-agent/kafka", opts: worldOpts{keys: keysServiceByAgent}, kafka: true},
+		{name: "service-like-reference/kafka", opts: worldOpts{keys: keysLikeReference}, kafka: true},
 	}
 	for _, cfg := range configs {
 		t.Run(cfg.name, func(t *testing.T) {
@@ -146,9 +164,9 @@ func TestMutatedStreamsRaiseOneViolation(t *testing.T) {
 				if len(events) > 0 && events[0].Place.HasOffset {
 					parts = rapid.IntRange(1, 4).Draw(t, "mutated partitions")
 				}
-				initial := initials(cfg.opts)[0]
+				j := judging{initial: initials(cfg.opts)[0], service: serviceKeys(cfg.opts)[0], parts: parts}
 				for i, mut := range mutations {
-					if mut.check(t, pick, evs, parts, initial) {
+					if mut.check(t, pick, evs, j) {
 						applied[i].Add(1)
 					}
 				}
@@ -167,24 +185,24 @@ func TestMutatedStreamsRaiseOneViolation(t *testing.T) {
 
 // check applies the mutation to one event of evs, if any fits, and asserts that the mutated
 // stream raises exactly one violation, of the mutation's rule, at the event it names.
-func (mut mutation) check(t *rapid.T, pick chooser, evs []genEvent, parts int, initial InitialState) bool {
-	if mut.kafkaOnly && parts == 0 {
+func (mut mutation) check(t *rapid.T, pick chooser, evs []genEvent, j judging) bool {
+	if mut.kafkaOnly && j.parts == 0 {
 		return false
 	}
-	targets := mut.targets(evs, initial)
+	targets := mut.targets(evs, j)
 	if len(targets) == 0 {
 		return false
 	}
 	mutated, target, rule := mut.apply(evs, targets[pick.intn(len(targets))], pick)
-	events, at := transport(mutated, parts, pick)
-	got := violationsOf(runAll(New(WithInitialState(initial)), events))
+	events, at := transport(mutated, j.parts, pick)
+	got := violationsOf(runAll(New(WithInitialState(j.initial), WithServiceKey(j.service)), events))
 	want := events[at[target]].Place
 	if len(got) != 1 || got[0].Rule != rule || got[0].Place != want {
 		var b strings.Builder
 		for _, f := range got {
 			b.WriteString("\n\t" + f.String())
 		}
-		t.Fatalf("%s (initial state %s): want one %s violation at %s, got %d:%s", mut.name, initial, rule, want, len(got), b.String())
+		t.Fatalf("%s (initial state %s, service key %s): want one %s violation at %s, got %d:%s", mut.name, j.initial, j.service, rule, want, len(got), b.String())
 	}
 	return true
 }

@@ -136,7 +136,7 @@ var catalogue = []Rule{
 	},
 	{
 		ID: RuleKeyFormat, Severity: finding.Violation,
-		Summary: "The Kafka key is {tenant_id}:{agent_id}: it has the ':' separator, its agent part is the payload's AgentID and its tenant part the payload's CustomerID, when the payload has them.",
+		Summary: "The Kafka key is {tenant_id}:{agent_id}: it has the ':' separator, its agent part is the payload's AgentID and its tenant part the payload's CustomerID, when the payload has them; a record known to have no key (null) breaks it.",
 		Spec:    "Message key template {tenant_id}:{agent_id}. (facts.md, documented)",
 	},
 	{

@@ -54,6 +54,7 @@ type Place struct {
 
 	Key       string
 	HasKey    bool // Key is known (it may be empty)
+	KeyNull   bool // the record is known to have no key: a null key from Kafka, or "key": null in a kcat envelope
 	Partition int32
 	Offset    int64
 	HasOffset bool // Partition and Offset are known
@@ -72,8 +73,11 @@ func (p Place) String() string {
 		fmt.Fprintf(&b, "line %d", p.Line)
 	}
 	var kafka []string
-	if p.HasKey {
+	switch {
+	case p.HasKey:
 		kafka = append(kafka, "key "+strconv.Quote(p.Key))
+	case p.KeyNull:
+		kafka = append(kafka, "key null")
 	}
 	if p.HasOffset {
 		kafka = append(kafka, fmt.Sprintf("partition %d, offset %d", p.Partition, p.Offset))

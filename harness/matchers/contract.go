@@ -25,6 +25,7 @@ type cfg struct {
 	strict  bool
 	set     *contract.Set
 	initial check.InitialState
+	service check.ServiceKey
 }
 
 type optFunc func(*cfg)
@@ -43,6 +44,12 @@ func WithSchemas(set *contract.Set) Opt { return optFunc(func(c *cfg) { c.set = 
 // DN in service before its first event. By default the stream may start mid-life. Only
 // SatisfyInvariants uses it.
 func StartingClean() Opt { return optFunc(func(c *cfg) { c.initial = check.Clean }) }
+
+// ServiceKeyedBy says how the producer keys EventDNOutOfService and EventDNBackInService (see
+// check.ServiceKey); by default by the agent on the DN, check.ServiceKeyAgent. It matters only for
+// a stream of kcat envelopes, whose Kafka coordinates scope the rules. Only SatisfyInvariants uses
+// it.
+func ServiceKeyedBy(k check.ServiceKey) Opt { return optFunc(func(c *cfg) { c.service = k }) }
 
 func newCfg(opts []Opt) cfg {
 	var c cfg

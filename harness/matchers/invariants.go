@@ -38,7 +38,7 @@ func (m *invariantsMatcher) Match(actual any) (bool, error) {
 		return false, err
 	}
 	rep, err := verify.Run(context.Background(), []verify.Input{{Name: "stream", R: bytes.NewReader(stream)}}, verify.Options{
-		Schemas: m.cfg.set, Initial: m.cfg.initial, Strict: m.cfg.strict,
+		Schemas: m.cfg.set, Initial: m.cfg.initial, ServiceKey: m.cfg.service, Strict: m.cfg.strict,
 	})
 	if err != nil {
 		return false, err
@@ -71,6 +71,9 @@ func (m *invariantsMatcher) NegatedFailureMessage(any) string {
 
 func (m *invariantsMatcher) goal() string {
 	goal := fmt.Sprintf("satisfy the voice-agentstate sequence invariants (initial state %s", m.cfg.initial)
+	if m.cfg.service != check.ServiceKeyAgent {
+		goal += ", service key " + m.cfg.service.String()
+	}
 	if m.cfg.strict {
 		goal += ", strict"
 	}

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/matchers"
 )
 
@@ -44,6 +45,15 @@ to satisfy the voice-agentstate sequence invariants (initial state unknown), but
 		stream := fixture("sequences/agent.logout-after-login.clean.break.jsonl")
 		Expect(stream).To(matchers.SatisfyInvariants())
 		Expect(stream).NotTo(matchers.SatisfyInvariants(matchers.StartingClean()))
+	})
+
+	It("judges outages as the producer keys its service events", func() {
+		stream := fixture("sequences/dn.back-after-out.agent-key.break.jsonl")
+		Expect(stream).NotTo(matchers.SatisfyInvariants(matchers.StartingClean()))
+		m := matchers.SatisfyInvariants(matchers.StartingClean(), matchers.ServiceKeyedBy(check.ServiceKeyUnknown))
+		Expect(m.Match(stream)).To(BeTrue())
+		Expect(m.NegatedFailureMessage(stream)).To(ContainSubstring("(initial state clean, service key unknown)"))
+		Expect(fixture("sequences/dn.event-during-outage.partition.break.jsonl")).NotTo(matchers.SatisfyInvariants(matchers.ServiceKeyedBy(check.ServiceKeyTenant)))
 	})
 
 	It("lets warnings pass unless strict", func() {

@@ -37,6 +37,8 @@ func FromKafka(e Envelope) Record {
 	place := finding.Place{Partition: e.Partition, Offset: e.Offset, HasOffset: true}
 	if e.Key != nil {
 		place.Key, place.HasKey = string(e.Key), true
+	} else {
+		place.KeyNull = true
 	}
 	if e.Value == nil {
 		return withTopic(problem(place, RuleTombstone, "record has no value (a tombstone); every record on voice-agentstate must carry an event"), e.Topic)

@@ -356,7 +356,7 @@ type envelope struct {
 	Topic      *string         `json:"topic"`
 	Partition  *int32          `json:"partition"`
 	Offset     *int64          `json:"offset"`
-	Key        *string         `json:"key"`
+	Key        json.RawMessage `json:"key"` // nil: no key member; "null": a null key
 	KeyB64     *string         `json:"key_b64"`
 	Payload    json.RawMessage `json:"payload"`
 	PayloadB64 *string         `json:"payload_b64"`
@@ -381,6 +381,25 @@ func asEnvelope(line []byte) (envelope, bool) {
 	return probe.envelope, true
 }
 
+// key sets the place's key from the envelope's key member: a string is the key, null a record
+// without a key (KeyNull), and no member leaves the key unknown.
+func (e envelope) key(place *finding.Place) error {
+	key := bytes.TrimSpace(e.Key)
+	switch {
+	case len(key) == 0:
+		return nil
+	case bytes.Equal(key, []byte("null")):
+		place.KeyNull = true
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(key, &s); err != nil {
+		return fmt.Errorf("kcat envelope key is neither a JSON string nor null: %w", err)
+	}
+	place.Key, place.HasKey = s, true
+	return nil
+}
+
 // record gives the envelope's value, held to the limits a record from Kafka is (FromKafka): a
 // tombstone, then a value over MaxLine, then one that is not UTF-8 are problems, in that order.
 func (e envelope) record(place finding.Place) Record {
@@ -402,8 +421,10 @@ func (e envelope) judge(place finding.Place) Record {
 			return problem(place, RuleEnvelope, "envelope key_b64 is not valid base64: "+err.Error())
 		}
 		place.Key, place.HasKey = string(k), true
-	case e.Key != nil:
-		place.Key, place.HasKey = *e.Key, true
+	default:
+		if err := e.key(&place); err != nil {
+			return problem(place, RuleEnvelope, err.Error())
+		}
 	}
 	value, rec, ok := e.value(place)
 	if !ok {

@@ -226,3 +226,28 @@ func TestKcatLineNotUTF8KeepsItsCoordinates(t *testing.T) {
 		t.Errorf("line 2 of a kcat capture: %+v, want %s", recs[1], record.RuleEnvelope)
 	}
 }
+
+// A kcat envelope tells a null key ("key": null) from an empty one, and both from an envelope that
+// does not say (no key member); a record consumed from Kafka without a key has a null key.
+func TestNullKeyIsToldFromEmptyAndUnknown(t *testing.T) {
+	in := `{"topic":"t","partition":0,"offset":1,"key":null,"payload":{"id":"EventDNDOff"}}` + "\n" +
+		`{"topic":"t","partition":0,"offset":2,"key":"","payload":{"id":"EventDNDOff"}}` + "\n" +
+		`{"topic":"t","partition":0,"offset":3,"payload":{"id":"EventDNDOff"}}`
+	recs := readAll(t, strings.NewReader(in))
+	if len(recs) != 3 {
+		t.Fatalf("want 3 records, got %d", len(recs))
+	}
+	want := []struct{ hasKey, null bool }{{false, true}, {true, false}, {false, false}}
+	for i, w := range want {
+		p := recs[i].Place
+		if p.HasKey != w.hasKey || p.KeyNull != w.null || p.Key != "" {
+			t.Errorf("line %d: HasKey %v, KeyNull %v, Key %q; want HasKey %v, KeyNull %v", i+1, p.HasKey, p.KeyNull, p.Key, w.hasKey, w.null)
+		}
+	}
+	if p := record.FromKafka(record.Envelope{Partition: 1, Offset: 2, Value: []byte(`{}`)}).Place; p.HasKey || !p.KeyNull {
+		t.Errorf("a consumed record without a key: HasKey %v, KeyNull %v; want a null key", p.HasKey, p.KeyNull)
+	}
+	if p := record.FromKafka(record.Envelope{Partition: 1, Offset: 2, Key: []byte{}, Value: []byte(`{}`)}).Place; !p.HasKey || p.KeyNull {
+		t.Errorf("a consumed record with an empty key: HasKey %v, KeyNull %v; want an empty key", p.HasKey, p.KeyNull)
+	}
+}

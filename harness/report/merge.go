@@ -52,7 +52,7 @@ func Merge(reps []*Report) *Report {
 
 func mergeOne(out, r *Report, segs map[int32][]Gap) {
 	if out.Schemas == "" {
-		out.Schemas, out.Strict, out.InitialState, out.Broker = r.Schemas, r.Strict, r.InitialState, r.Broker
+		out.Schemas, out.Strict, out.InitialState, out.ServiceKey, out.Broker = r.Schemas, r.Strict, r.InitialState, r.ServiceKey, r.Broker
 	}
 	out.Files = append(out.Files, r.Files...)
 	out.Lines, out.Events, out.Undecodable = out.Lines+r.Lines, out.Events+r.Events, out.Undecodable+r.Undecodable

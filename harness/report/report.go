@@ -25,6 +25,7 @@ type Report struct {
 	Schemas      string            `json:"schemas"`
 	Strict       bool              `json:"strict"`
 	InitialState string            `json:"initial_state,omitempty"`
+	ServiceKey   string            `json:"service_key,omitempty"`
 	Invariants   []string          `json:"invariants,omitempty"` // the sequence rules the run applied
 	Files        []string          `json:"files,omitempty"`
 	Lines        int               `json:"lines"`       // records judged: non-empty lines but re-deliveries, or Kafka records
@@ -126,6 +127,9 @@ func (r *Report) Summary(w io.Writer) {
 	head += " (schemas: " + r.Schemas
 	if r.InitialState != "" {
 		head += ", initial state: " + r.InitialState
+	}
+	if r.ServiceKey != "" && r.ServiceKey != "agent" {
+		head += ", service key: " + r.ServiceKey
 	}
 	if r.Strict {
 		head += ", strict"

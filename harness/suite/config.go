@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/broker"
+	"github.com/voice-agentstate/conformance/harness/check"
 )
 
 // Config is what a suite run needs, read from AGENTSTATE_* variables by ConfigFromEnv.
@@ -21,6 +22,9 @@ type Config struct {
 	Prefix    string        // AGENTSTATE_ID_PREFIX: agents and DNs are Prefix+n (default: digits unique to the run)
 	SUT       string        // AGENTSTATE_SUT, for the report: reference, http or exec
 	Fault     string        // AGENTSTATE_FAULT, for the report
+	// ServiceKey is AGENTSTATE_SERVICE_KEY: how the system under test keys its service events, for
+	// the judging of the whole stream (default agent, as the reference producer keys them).
+	ServiceKey check.ServiceKey
 }
 
 // ConfigFromEnv reads the configuration. The broker defaults to the embedded one, which the
@@ -41,6 +45,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("AGENTSTATE_TENANT"); v != "" {
 		c.Tenant = v
+	}
+	if v := getenv("AGENTSTATE_SERVICE_KEY"); v != "" {
+		if c.ServiceKey, err = check.ParseServiceKey(v); err != nil {
+			return c, fmt.Errorf("AGENTSTATE_SERVICE_KEY=%q: expected agent, tenant or unknown", v)
+		}
 	}
 	if strings.Contains(c.Tenant, ":") {
 		return c, fmt.Errorf("AGENTSTATE_TENANT=%q: a tenant must not hold ':', which separates the key's parts", c.Tenant)

@@ -46,7 +46,7 @@ func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, e
 	if e.capture != nil {
 		w = e.capture
 	}
-	if e.Collector, err = collect.Start(ctx, e.Broker, collect.Options{Verify: verify.Options{Initial: check.Clean}, Capture: w}); err != nil {
+	if e.Collector, err = collect.Start(ctx, e.Broker, collect.Options{Verify: verify.Options{Initial: check.Clean, ServiceKey: cfg.ServiceKey}, Capture: w}); err != nil {
 		return e, fmt.Errorf("start collector: %w", err)
 	}
 	if e.pub, err = broker.NewPublisher(e.Broker); err != nil {

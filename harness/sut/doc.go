@@ -41,10 +41,11 @@
 // the key of the EventDNOutOfService that began it, even when an agent logs in during the outage:
 // the checker pairs an outage with its end only within a partition, and an outage that began
 // keyed "t1:" and ended keyed "t1:1001" would leave the partition of "t1:" believing the DN out of
-// service (a false violation of the reference, once seen). The sequence checker trusts a service
-// event only when its key's agent part is empty, so over Kafka it judges outages of DNs no agent
-// has used; on/off pairs of a DN whose agent changed between the two may be keyed apart, which
-// the checker reports as warnings only.
+// service (a false violation of the reference, once seen). The sequence checker, with its default
+// check.ServiceKeyAgent, judges a service event keyed by an agent with the later events of that
+// key, until the agent next logs in or out on the DN; one keyed "t1:" it does not judge over
+// Kafka (the suite's steps judge the outages of DNs no agent has used). On/off pairs of a DN whose
+// agent changed between the two may be keyed apart, which the checker reports as warnings only.
 //
 // A request is answered under one lock: the state changes, then its events are published in
 // order, so that the topic's order is the order of the state changes. When publishing fails the

@@ -26,13 +26,15 @@ type Input struct {
 }
 
 // Options tune a run. The zero value checks against the built-in schemas and the sequence rules
-// from an unknown initial state, not strictly, with the fast path on and one event in
+// from an unknown initial state with service events keyed by the agent on the DN, not strictly, with the fast path on and one event in
 // DefaultCrossCheck judged again by jsonschema/v5.
 type Options struct {
-	Schemas   *contract.Set         // nil: the built-in set
-	Initial   check.InitialState    // the state before the first event: check.Unknown or check.Clean
-	Strict    bool                  // warnings count as violations
-	OnFinding func(finding.Finding) // called for each finding as it arises, if set: in record order, one call at a time (from another goroutine when Run judges in parallel)
+	Schemas *contract.Set      // nil: the built-in set
+	Initial check.InitialState // the state before the first event: check.Unknown or check.Clean
+	// ServiceKey is how the producer keys the service events; the zero value is check.ServiceKeyAgent.
+	ServiceKey check.ServiceKey
+	Strict     bool                  // warnings count as violations
+	OnFinding  func(finding.Finding) // called for each finding as it arises, if set: in record order, one call at a time (from another goroutine when Run judges in parallel)
 
 	// V5Only judges every event with jsonschema/v5 alone, never the fast path: about 20 times
 	// slower, for whoever wants no second validator in the loop.
@@ -89,12 +91,13 @@ func New(opts Options) (*Pipeline, error) {
 	}
 	rep := report.New()
 	rep.Schemas, rep.Strict, rep.InitialState = set.Source(), opts.Strict, opts.Initial.String()
+	rep.ServiceKey = opts.ServiceKey.String()
 	rep.Invariants = ruleIDs()
 	rep.Judged = &report.Judged{FastPath: !opts.V5Only}
 	if !opts.V5Only {
 		rep.Judged.Gaps = set.FastPathGaps()
 	}
-	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial)), opts: opts, rep: rep, fast: set.CheckWith}
+	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial), check.WithServiceKey(opts.ServiceKey)), opts: opts, rep: rep, fast: set.CheckWith}
 	if opts.Docs {
 		p.fast = func(raw []byte, _ *contract.Strings) contract.Result { return set.Validate(raw) }
 	}
@@ -307,7 +310,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 }
 
 func readAll(ctx context.Context, in Input, format record.Format, judge func(record.Record)) error {
-	rd := record.NewReaderFormat(in.R, in.Name, format)
+	rd := record.NewReaderFormat(interruptible(ctx, in.R), in.Name, format)
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("verify %s: %w", in.Name, err)
@@ -320,5 +323,53 @@ func readAll(ctx context.Context, in Input, format record.Format, judge func(rec
 			return fmt.Errorf("read %s: %w", in.Name, err)
 		}
 		judge(rec)
+	}
+}
+
+// interruptible returns r as a reader whose Read returns ctx's error as soon as ctx is done, even
+// while the Read underneath blocks (a capture piped in from a writer that stalls), so that an
+// interrupted verify stops at once and writes its report. The blocked Read is left to finish on
+// its own; its bytes are never used.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	if ctx.Done() == nil {
+		return r
+	}
+	return &ctxReader{ctx: ctx, r: r, res: make(chan readResult, 1)}
+}
+
+type readResult struct {
+	n   int
+	err error
+}
+
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	buf     []byte // the Read underneath fills this, never the caller's slice
+	res     chan readResult
+	pending bool
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if !c.pending {
+		if len(c.buf) < len(p) {
+			c.buf = make([]byte, len(p))
+		}
+		buf := c.buf[:len(p)]
+		c.pending = true
+		go func() {
+			n, err := c.r.Read(buf)
+			c.res <- readResult{n, err}
+		}()
+	}
+	select {
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err()
+	case r := <-c.res:
+		c.pending = false
+		return copy(p, c.buf[:r.n]), r.err
 	}
 }

@@ -289,7 +289,7 @@ func hostileRecords() []kafkaCase {
 		kafkaCase{name: "empty value", rec: rec([]byte("t1:"), []byte{}), rules: []string{"decode.json"}, says: "message is empty"},
 		kafkaCase{name: "tombstone", rec: rec([]byte("t1:"), nil), rules: []string{"record.tombstone"}, says: "tombstone"},
 		kafkaCase{name: "binary key", rec: rec([]byte("\xff\x00{not json"), lawfulValue), rules: []string{"key.format"}, says: `key "\xff\x00{not json" lacks`, event: true},
-		kafkaCase{name: "no key", rec: rec(nil, lawfulValue), event: true},
+		kafkaCase{name: "no key", rec: rec(nil, lawfulValue), rules: []string{"key.format"}, says: "the record has no key; Kafka's partitioner then scatters", event: true},
 		kafkaCase{name: "binary headers", rec: rec([]byte("t1:"), lawfulValue,
 			kgo.RecordHeader{Key: "trace\xff", Value: []byte{0, 1, 0xff, 0xfe}}, kgo.RecordHeader{Key: "", Value: nil}), event: true},
 		kafkaCase{name: "100,000-deep nesting", rec: rec([]byte("t1:"), muteOff(`,"UserData":`+strings.Repeat("[", 100_000)+strings.Repeat("]", 100_000))), rules: []string{"decode.json"}, says: "exceeded max depth"},

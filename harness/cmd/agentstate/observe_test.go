@@ -95,7 +95,7 @@ func TestObserveFindsWhatVerifyFindsWithKafkaCoordinates(t *testing.T) {
 	for _, line := range []string{
 		`(key "t1:1001", partition 1, offset 0): violation [schema.required] EventAgentReady: mandatory attribute AgentWorkMode is missing`,
 		`(key "t1:1001", partition 1, offset 1): violation [record.tombstone]`,
-		`(partition 0, offset 0): violation [decode.utf8]`,
+		`(key null, partition 0, offset 0): violation [decode.utf8]`,
 	} {
 		if !strings.Contains(r.stdout, line) {
 			t.Errorf("observe output lacks %q:\n%s", line, r.stdout)
@@ -193,5 +193,46 @@ func TestObserveUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr lacks %q:\n%s", r.code, c.want, r.stderr)
 			}
 		})
+	}
+}
+
+// TestObserveJudgesNullKeysAndOutagesByTheServiceKey: from Kafka a record without a key breaks
+// key.format, and a second EventDNBackInService keyed by the agent logged in on the DN breaks
+// dn.back-after-out under the default --service-key agent, but not under unknown.
+func TestObserveJudgesNullKeysAndOutagesByTheServiceKey(t *testing.T) {
+	b := brokertest.Embedded(t, 2)
+	login := `{"id":"EventAgentLogin","Server":3,"ThisDN":"5001","AgentID":"1001","time":{"seconds":1764035100,"useconds":0}}`
+	back := `{"id":"EventDNBackInService","ThisDN":"5001"}`
+	brokertest.Produce(t, b,
+		brokertest.Record{Partition: 0, Key: []byte("t1:1001"), Value: []byte(login)},
+		brokertest.Record{Partition: 0, Key: []byte("t1:1001"), Value: []byte(`{"id":"EventDNOutOfService","ThisDN":"5001"}`)},
+		brokertest.Record{Partition: 0, Key: []byte("t1:1001"), Value: []byte(back)},
+		brokertest.Record{Partition: 0, Key: []byte("t1:1001"), Value: []byte(back)},
+		brokertest.Record{Partition: 1, Key: nil, Value: []byte(`{"id":"EventDNDOn","Server":3,"ThisDN":"5002","time":{"seconds":1764035100,"useconds":0}}`)},
+	)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"dn.back-after-out key=\"t1:1001\"/true p0@3", "key.format key=\"\"/false p1@0"}},
+		{[]string{"--service-key", "unknown"}, []string{"key.format key=\"\"/false p1@0"}},
+	} {
+		rep := filepath.Join(t.TempDir(), "report.json")
+		args := append([]string{"observe", "--until-end", "--initial-state", "clean", "--report-json", rep}, c.args...)
+		r := agentstate(t, "", observeEnv(b), args...)
+		if r.code != exitFindings {
+			t.Fatalf("observe %v: exit %d\n%s%s", c.args, r.code, r.stdout, r.stderr)
+		}
+		got := coordinates(readReport(t, rep))
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("observe %v: findings %v, want %v\n%s", c.args, got, c.want, r.stdout)
+		}
+		if !strings.Contains(r.stdout, "(key null, partition 1, offset 0): violation [key.format]") {
+			t.Errorf("observe %v: the null key is not named:\n%s", c.args, r.stdout)
+		}
+		if said := strings.Contains(r.stdout, "initial state: clean, service key: unknown)"); said != (len(c.args) > 0) {
+			t.Errorf("observe %v: the summary says the service key: %v\n%s", c.args, said, r.stdout)
+		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // TestVerifyAppliesTheSequenceRules runs every fixture of fixtures/sequences through the CLI with
-// its initial state: the findings (rule and line) are exactly those expect.json names, and the
+// its initial state and service key (by flag, or by AGENTSTATE_SERVICE_KEY for every other one):
+// the findings (rule and line) are exactly those expect.json names, and the
 // exit code follows from their severities.
 func TestVerifyAppliesTheSequenceRules(t *testing.T) {
 	dir := "../../../fixtures/sequences/"
@@ -19,8 +20,9 @@ func TestVerifyAppliesTheSequenceRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	var expect map[string]struct {
-		Initial  string `json:"initial"`
-		Findings []struct {
+		Initial    string `json:"initial"`
+		ServiceKey string `json:"service_key"`
+		Findings   []struct {
 			Rule string `json:"rule"`
 			Line int    `json:"line"`
 		} `json:"findings"`
@@ -31,10 +33,20 @@ func TestVerifyAppliesTheSequenceRules(t *testing.T) {
 	if len(expect) < 26 {
 		t.Fatalf("only %d sequence fixtures", len(expect))
 	}
+	n := 0
 	for file, want := range expect {
 		t.Run(file, func(t *testing.T) {
 			rep := filepath.Join(t.TempDir(), "r.json")
-			r := agentstate(t, "", nil, "verify", "--initial-state", want.Initial, "--report-json", rep, dir+file)
+			args := []string{"verify", "--initial-state", want.Initial, "--report-json", rep, dir + file}
+			var env map[string]string
+			if want.ServiceKey != "" {
+				if n++; n%2 == 0 {
+					args = append([]string{"verify", "--service-key", want.ServiceKey}, args[1:]...)
+				} else {
+					env = map[string]string{"AGENTSTATE_SERVICE_KEY": want.ServiceKey}
+				}
+			}
+			r := agentstate(t, "", env, args...)
 			got := readReport(t, rep)
 			var gotFindings, wantFindings []string
 			for _, f := range append(got.Violations, got.Warnings...) {

@@ -37,11 +37,13 @@ type commonFlags struct {
 	format       string
 	strict       bool
 	initialState string
+	serviceKey   string
 	schemas      string
 	reportJSON   string
 	v5Only       bool
 	crossCheck   int
 	initial      check.InitialState // parsed from initialState by validate
+	service      check.ServiceKey   // parsed from serviceKey by validate
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
@@ -65,6 +67,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) err
 	fs.IntVar(&c.crossCheck, "cross-check", crossCheck, "judge again with jsonschema/v5 the fast path's verdict on one record in N, reporting any disagreement as a violation; 1 for every record, 0 for never [AGENTSTATE_CROSS_CHECK]")
 	fs.BoolVar(&c.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
 	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
+	fs.StringVar(&c.serviceKey, "service-key", envOr(getenv, "AGENTSTATE_SERVICE_KEY", "agent"), "how the producer keys EventDNOutOfService and EventDNBackInService, which carry no AgentID: agent (by the agent on the DN, {tenant}: when none), tenant (always {tenant}:) or unknown (then over Kafka no outage is judged) [AGENTSTATE_SERVICE_KEY]")
 	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
 	fs.StringVar(&c.format, "format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how findings are printed: text, json (one object per line, then the verdict) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
 	return nil
@@ -79,6 +82,9 @@ func (c *commonFlags) validate() error {
 		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
 	}
 	c.initial = initial
+	if c.service, err = check.ParseServiceKey(c.serviceKey); err != nil {
+		return fmt.Errorf("--service-key %q: expected agent, tenant or unknown", c.serviceKey)
+	}
 	if c.crossCheck < 0 {
 		return fmt.Errorf("--cross-check %d: expected a count of records, 0 for never", c.crossCheck)
 	}
@@ -91,7 +97,7 @@ func (c *commonFlags) options(set *contract.Set) verify.Options {
 	if cross == 0 {
 		cross = -1
 	}
-	return verify.Options{Schemas: set, Strict: c.strict, Initial: c.initial, V5Only: c.v5Only, CrossCheck: cross}
+	return verify.Options{Schemas: set, Strict: c.strict, Initial: c.initial, ServiceKey: c.service, V5Only: c.v5Only, CrossCheck: cross}
 }
 
 type verifyFlags struct {

@@ -176,6 +176,8 @@ func TestVerifyUsageAndIOErrors(t *testing.T) {
 		{"directory", nil, []string{"verify", dir}, "is a directory"},
 		{"unknown flag", nil, []string{"verify", "--stritc", "-"}, "flag provided but not defined: -stritc"},
 		{"bad initial state", nil, []string{"verify", "--initial-state", "empty", "-"}, `--initial-state "empty": expected clean or unknown`},
+		{"bad service key", nil, []string{"verify", "--service-key", "dn", "-"}, `--service-key "dn": expected agent, tenant or unknown`},
+		{"bad service key env", map[string]string{"AGENTSTATE_SERVICE_KEY": "Agent"}, []string{"verify", "-"}, `--service-key "Agent": expected agent, tenant or unknown`},
 		{"bad strict env", map[string]string{"AGENTSTATE_STRICT": "maybe"}, []string{"verify", "-"}, `AGENTSTATE_STRICT="maybe"`},
 		{"bad v5-only env", map[string]string{"AGENTSTATE_V5_ONLY": "sometimes"}, []string{"verify", "-"}, `AGENTSTATE_V5_ONLY="sometimes"`},
 		{"bad cross-check env", map[string]string{"AGENTSTATE_CROSS_CHECK": "often"}, []string{"verify", "-"}, `AGENTSTATE_CROSS_CHECK="often": expected a count of records`},
