@@ -77,3 +77,35 @@ func TestWaitGivesUpWithWhatItSaw(t *testing.T) {
 		t.Errorf("an empty run: %v %v", err, rep.Violations)
 	}
 }
+
+// TestCollectorStopFindsRecordsDeletedAhead deletes records the collector had not read yet: its
+// stop holds it to the range it was responsible for, so the offsets never read are consume.gap.
+func TestCollectorStopFindsRecordsDeletedAhead(t *testing.T) {
+	b := brokertest.Embedded(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := collect.Start(ctx, b, collect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := brokertest.FailFetches(b, 0)
+	pub, err := broker.NewPublisher(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	for i := 0; i < 10; i++ {
+		if err := pub.Publish(ctx, "t1:", event("EventDNDOn", "5001", 1700000000+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	brokertest.DeleteRecords(t, b, map[int32]int64{0: 4})
+	release()
+	rep, err := c.Stop(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Events != 6 || len(rep.Violations) != 1 || rep.Violations[0].Rule != "consume.gap" || !strings.Contains(rep.Violations[0].Message, "partition 0: offsets 0 to 3") {
+		t.Errorf("events %d, violations %v", rep.Events, rep.Violations)
+	}
+}

@@ -191,6 +191,13 @@ type Consumption struct {
 	Incomplete []string             `json:"incomplete,omitempty"`
 	Group      string               `json:"group,omitempty"`
 	Handovers  []Handover           `json:"handovers,omitempty"`
+	// Starts and Ends are the range of offsets, per partition of the topic, the run was
+	// responsible for: from where it (or its group) started, to the end offsets listed when it
+	// stopped (exclusive). merge proves every partition is judged over the union of these ranges.
+	Starts map[int32]int64 `json:"responsible_from,omitempty"`
+	Ends   map[int32]int64 `json:"responsible_to,omitempty"`
+	// AllowGaps says that gaps were accepted (--allow-gaps): reported, not violations.
+	AllowGaps bool `json:"allow_gaps,omitempty"`
 }
 
 // Partition accounts for what was consumed from one partition.
@@ -198,8 +205,9 @@ type Partition struct {
 	First         int64 `json:"first_offset"`
 	Last          int64 `json:"last_offset"`
 	Count         int   `json:"count"`                    // records judged
-	Segments      []Gap `json:"segments"`                 // contiguous runs of offsets judged
-	Gaps          []Gap `json:"gaps,omitempty"`           // offsets skipped (compaction, transaction markers)
+	Segments      []Gap `json:"segments"`                 // contiguous runs of offsets read: judged, or transaction markers counted
+	Control       int   `json:"control,omitempty"`        // transaction markers (control records): counted, not judged
+	Gaps          []Gap `json:"gaps,omitempty"`           // offsets of the responsible range never read (deleted ahead, lost, compacted)
 	Redelivered   int   `json:"redelivered,omitempty"`    // records seen again and not judged twice
 	DataLoss      []Gap `json:"data_loss,omitempty"`      // offsets the broker no longer had
 	CaptureErrors int   `json:"capture_errors,omitempty"` // records that could not be written to the capture
