@@ -34,6 +34,8 @@ type Report struct {
 	Judged       *Judged           `json:"judged,omitempty"` // how the schemas were applied
 	Violations   []finding.Finding `json:"violations"`
 	Warnings     []finding.Finding `json:"warnings"`
+
+	source string // the file Read read it from, to name it in merge's findings
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
