@@ -50,6 +50,23 @@ func TestQuietStopDuringAStallCatchesUp(t *testing.T) {
 	}
 }
 
+// TestDurationStopCatchesUpWithWhatWasProducedBeforeIt ends --duration while the broker is
+// frozen: the run is responsible for what was produced before its stop, so it lists the end
+// offsets then and judges every record up to them.
+func TestDurationStopCatchesUpWithWhatWasProducedBeforeIt(t *testing.T) {
+	b := brokertest.Embedded(t, 1)
+	brokertest.Produce(t, b, bulky(0, 600)...)
+	fired := brokertest.StallAfterFirstFetch(b, 1500*time.Millisecond)
+	_, wait := collect(t, b, consume.Options{Duration: 500 * time.Millisecond})
+	res, _, err := wait()
+	if fired.Load() == 0 {
+		t.Fatal("the stall never fired; the test proves nothing")
+	}
+	if err != nil || res.Records != 600 || res.Ends[0] != 600 || !strings.HasPrefix(res.Stopped, "duration 500ms elapsed") {
+		t.Fatalf("err %v, records %d of 600, responsible to %v, stopped %q", err, res.Records, res.Ends, res.Stopped)
+	}
+}
+
 // TestQuietStopBehindTheEndIsIncomplete makes every fetch after the first fail: the topic looks
 // quiet, but the partition is behind the end offset the broker lists, so the run is incomplete.
 func TestQuietStopBehindTheEndIsIncomplete(t *testing.T) {

@@ -162,8 +162,8 @@ func waitForMembers(t *testing.T, b broker.Broker, group string, n int) {
 }
 
 // startGroupObservers starts n `agentstate observe --group` runs, each stopping once the topic
-// has been quiet for quiet and writing its report to the path returned for it; wait waits for
-// them all.
+// has been quiet for quiet and writing its report to the path returned for it (and what it
+// consumed to the capture beside it, see captureOf); wait waits for them all.
 func startGroupObservers(ctx context.Context, dir string, n int, group, quiet string, getenv func(string) string) (paths []string, wait func()) {
 	var wg sync.WaitGroup
 	paths = make([]string, n)
@@ -173,10 +173,35 @@ func startGroupObservers(ctx context.Context, dir string, n int, group, quiet st
 		go func(path string) {
 			defer wg.Done()
 			var out, errb strings.Builder
-			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--report-json", path}, strings.NewReader(""), &out, &errb, getenv)
+			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--report-json", path, "--record", captureOf(path)}, strings.NewReader(""), &out, &errb, getenv)
 		}(paths[i])
 	}
 	return paths, wg.Wait
+}
+
+// captureOf is the capture startGroupObservers records beside a report.
+func captureOf(report string) string { return strings.TrimSuffix(report, ".json") + ".jsonl" }
+
+// startVictim starts an observer of the group that records what it consumes to capture and
+// writes no report; kill ends it as a SIGKILL would end its verdict: nothing of it survives but
+// the offsets it committed. kill returns once it has stopped.
+func startVictim(group, quiet, capture string, getenv func(string) string) (kill func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var out, errb strings.Builder
+		run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--record", capture}, strings.NewReader(""), &out, &errb, getenv)
+	}()
+	return func() { cancel(); <-done }
+}
+
+// waitForCapture waits until a capture holds at least one record, or 20 seconds passed.
+func waitForCapture(path string) {
+	deadline := time.Now().Add(20 * time.Second)
+	for readFileOrEmpty(path) == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // TestMergeOfSurvivorsFindsWhatAKilledObserverJudged runs three observers of a group; one is
@@ -188,27 +213,16 @@ func TestMergeOfSurvivorsFindsWhatAKilledObserverJudged(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string { return observeEnv(b)[k] }
 	paths, wait := startGroupObservers(context.Background(), dir, 2, "agentstate-kill", "2s", getenv)
-	victimCtx, kill := context.WithCancel(context.Background())
-	defer kill()
 	capture := filepath.Join(dir, "victim.jsonl")
-	killed := make(chan struct{})
-	go func() {
-		defer close(killed)
-		var out, errb strings.Builder
-		run(victimCtx, []string{"observe", "--group", "agentstate-kill", "--stop-when-quiet", "2s", "--record", capture}, strings.NewReader(""), &out, &errb, getenv)
-	}()
+	kill := startVictim("agentstate-kill", "2s", capture, getenv)
 	waitForMembers(t, b, "agentstate-kill", 3)
 	var recs []brokertest.Record
 	for p := int32(0); p < 6; p++ {
 		recs = append(recs, dndOns(p, 50, false)...)
 	}
 	brokertest.Produce(t, b, recs...)
-	deadline := time.Now().Add(20 * time.Second)
-	for readFileOrEmpty(capture) == "" && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitForCapture(capture)
 	kill() // its report is never written
-	<-killed
 	wait()
 	victim := judgedBy(t, capture)
 	if len(victim) == 0 {
@@ -230,18 +244,36 @@ func TestMergeOfSurvivorsFindsWhatAKilledObserverJudged(t *testing.T) {
 func judgedBy(t *testing.T, path string) map[int32]int64 {
 	t.Helper()
 	out := map[int32]int64{}
-	for _, line := range strings.Split(strings.TrimSpace(readFileOrEmpty(path)), "\n") {
-		if line == "" {
-			continue
+	for po := range offsetsIn(t, path) {
+		out[po.partition] = max(out[po.partition], po.offset)
+	}
+	return out
+}
+
+// partitionOffset is one record's place in the topic.
+type partitionOffset struct {
+	partition int32
+	offset    int64
+}
+
+// offsetsIn reads the (partition, offset) of every record of --record captures.
+func offsetsIn(t *testing.T, paths ...string) map[partitionOffset]int {
+	t.Helper()
+	out := map[partitionOffset]int{}
+	for _, path := range paths {
+		for _, line := range strings.Split(readFileOrEmpty(path), "\n") {
+			if line == "" {
+				continue
+			}
+			var env struct {
+				Partition int32 `json:"partition"`
+				Offset    int64 `json:"offset"`
+			}
+			if err := json.Unmarshal([]byte(line), &env); err != nil {
+				t.Fatal(err)
+			}
+			out[partitionOffset{env.Partition, env.Offset}]++
 		}
-		var env struct {
-			Partition int32 `json:"partition"`
-			Offset    int64 `json:"offset"`
-		}
-		if err := json.Unmarshal([]byte(line), &env); err != nil {
-			t.Fatal(err)
-		}
-		out[env.Partition] = max(out[env.Partition], env.Offset)
 	}
 	return out
 }
