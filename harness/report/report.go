@@ -132,7 +132,11 @@ func (r *Report) Summary(w io.Writer) {
 		fmt.Fprintf(w, "  consumed from %s; stopped: %s\n", c.From, c.Stopped)
 		for _, p := range sortedPartitions(c.Partitions) {
 			a := c.Partitions[p]
-			fmt.Fprintf(w, "  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped\n", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			fmt.Fprintf(w, "  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			if a.Control > 0 {
+				fmt.Fprintf(w, ", %d transaction markers counted", a.Control)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	ids := make([]string, 0, len(r.PerEvent))

@@ -25,7 +25,8 @@ Consumes the voice-agentstate topic of a running cluster (a staging cluster, or 
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
 started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C (which still writes the report, and exits non-zero: an interrupted run is
-not a verdict).
+not a verdict). A quiet or duration stop lists the end offsets then and first catches up with
+them: a partition left behind is consume.incomplete, offsets never read are consume.gap.
 
 Examples:
   agentstate observe --bootstrap 127.0.0.1:9092 --from earliest --until-end
