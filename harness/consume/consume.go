@@ -385,7 +385,7 @@ func (c *consumer) stopped(ctx, window context.Context, cl *kgo.Client, fetches 
 	case ctx.Err() != nil:
 		c.res.Stopped = "interrupted"
 		return true, ctx.Err()
-	case c.settling != "":
+	case c.settling != "": // already settling: only catching up, or giving up, remains
 	case errors.Is(context.Cause(window), errStopped):
 		return c.settle(ctx, cl, "stopped by the caller")
 	case window.Err() != nil:
@@ -400,6 +400,7 @@ func (c *consumer) stopped(ctx, window context.Context, cl *kgo.Client, fetches 
 	}
 	// Nothing came: a partition may be behind only because its records were deleted ahead.
 	if _, err := c.listBounds(ctx, cl); err != nil {
+		c.res.Stopped = "nothing arrived, and the broker did not list its offsets"
 		return true, err
 	}
 	if c.sinceLast() < c.opts.Idle {
@@ -424,7 +425,10 @@ func (c *consumer) settle(ctx context.Context, cl *kgo.Client, reason string) (b
 		return true, err
 	}
 	c.mu.Lock()
-	c.ends, c.last = ends, time.Now()
+	if c.ends == nil { // with UntilEnd, the ends listed at the start still bound the run
+		c.ends = ends
+	}
+	c.last = time.Now()
 	c.mu.Unlock()
 	return false, nil
 }
