@@ -440,17 +440,11 @@ func (c *consumer) listBounds(ctx context.Context, cl *kgo.Client) (map[int32]in
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Idle)
 	defer cancel()
 	adm := kadm.NewClient(cl)
-	starts, err := adm.ListStartOffsets(ctx, c.opts.Topic)
-	if err == nil {
-		err = starts.Error()
-	}
+	starts, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, c.opts.Topic) })
 	if err != nil {
 		return nil, fmt.Errorf("list start offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
 	}
-	ends, err := adm.ListEndOffsets(ctx, c.opts.Topic)
-	if err == nil {
-		err = ends.Error()
-	}
+	ends, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListEndOffsets(ctx, c.opts.Topic) })
 	if err != nil {
 		return nil, fmt.Errorf("list end offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
 	}
@@ -460,6 +454,25 @@ func (c *consumer) listBounds(ctx context.Context, cl *kgo.Client) (map[int32]in
 	out := map[int32]int64{}
 	ends.Each(func(o kadm.ListedOffset) { out[o.Partition] = o.Offset })
 	return out, nil
+}
+
+// retryListing lists offsets until the broker answers or ctx ends: a broker restarting refuses
+// connections for a while, and the stop waits for it as long as it waits for records.
+func retryListing(ctx context.Context, list func() (kadm.ListedOffsets, error)) (kadm.ListedOffsets, error) {
+	for {
+		listed, err := list()
+		if err == nil {
+			err = listed.Error()
+		}
+		if err == nil || ctx.Err() != nil {
+			return listed, err
+		}
+		select {
+		case <-ctx.Done():
+			return listed, err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // skipDeleted records offsets below a partition's start offset that were never read as a gap,

@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/voice-agentstate/conformance/harness/broker"
@@ -64,6 +66,37 @@ func TestDurationStopCatchesUpWithWhatWasProducedBeforeIt(t *testing.T) {
 	}
 	if err != nil || res.Records != 600 || res.Ends[0] != 600 || !strings.HasPrefix(res.Stopped, "duration 500ms elapsed") {
 		t.Fatalf("err %v, records %d of 600, responsible to %v, stopped %q", err, res.Records, res.Ends, res.Stopped)
+	}
+}
+
+// TestQuietStopAcrossABrokerRestartCatchesUp stops the broker after the first fetch and starts
+// it again, with the same data on the same port, after longer than the quiet time: the quiet
+// stop waits for the broker to list its end offsets, then judges every record.
+func TestQuietStopAcrossABrokerRestartCatchesUp(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := broker.Config{Listen: l.Addr().String(), Partitions: 1}
+	l.Close()
+	b, err := broker.StartEmbedded(cfg, kfake.DataDir(dir), kfake.SyncWrites())
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokertest.Produce(t, b, bulky(0, 600)...)
+	n, wait := collect(t, b, consume.Options{Quiet: 300 * time.Millisecond})
+	waitFor(t, "the first fetch", func() bool { return n.Load() > 0 })
+	b.Close()
+	time.Sleep(time.Second) // longer than the quiet time: the watchdog of this test, not an assertion
+	b2, err := broker.StartEmbedded(cfg, kfake.DataDir(dir), kfake.SyncWrites())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close()
+	res, _, err := wait()
+	if err != nil || res.Records != 600 || len(res.Incomplete) != 0 {
+		t.Fatalf("err %v, records %d of 600, incomplete %v, stopped %q", err, res.Records, res.Incomplete, res.Stopped)
 	}
 }
 
