@@ -113,7 +113,7 @@ func endOffsets(ctx context.Context, b broker.Broker) (map[int32]int64, error) {
 
 func (c *Collector) run(ctx context.Context, starts map[int32]int64) {
 	defer close(c.done)
-	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second, Stop: c.stop}
+	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second, Stop: c.stop, Progress: c.progress}
 	if c.capture != nil {
 		opts.Capture = func(e record.Envelope) error { return record.WriteEnvelope(c.capture, e) }
 	}
@@ -134,7 +134,20 @@ func (c *Collector) add(r record.Record) {
 	res := c.pipeline.Judge(r)
 	c.events = append(c.events, Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...),
 		ID: res.Event, Doc: res.Doc, Findings: res.Findings})
-	c.next[r.Place.Partition] = r.Place.Offset + 1
+	c.wake()
+}
+
+// progress keeps the consumer's position per partition, past records and transaction markers
+// alike, so that Drain knows when everything produced has been read.
+func (c *Collector) progress(partition int32, next int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next[partition] = next
+	c.wake()
+}
+
+// wake tells whoever waits that something changed. Callers hold c.mu.
+func (c *Collector) wake() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }

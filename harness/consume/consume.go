@@ -84,6 +84,10 @@ type Options struct {
 	// Stop, when closed, ends the run as a quiet topic does: the end offsets are listed then, and
 	// the run returns once it has caught up with them (incomplete if it cannot).
 	Stop <-chan struct{}
+	// Progress, if set, is told each time a partition's position moves: past a record judged, a
+	// transaction marker counted, or a range deleted ahead. It is called between records; it
+	// must not call back into the consumption.
+	Progress func(partition int32, next int64)
 
 	// Group joins a consumer group of that name: several observers share the partitions. Offsets
 	// are committed after each batch, before any rebalance may take partitions away.
@@ -488,7 +492,7 @@ func (c *consumer) skipDeleted(p int32, start int64) {
 	acct := c.account(p, start)
 	acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: start - 1})
 	acct.DataLoss = append(acct.DataLoss, report.Gap{From: next, To: start - 1})
-	c.next[p] = start
+	c.advance(p, start)
 }
 
 // take hands each record of a poll to the sink, partition by partition, skipping re-deliveries.
@@ -538,7 +542,15 @@ func (c *consumer) lost(p int32, from, to int64) {
 	acct.DataLoss = append(acct.DataLoss, report.Gap{From: from, To: to - 1})
 	if next, known := c.next[p]; known && next < to {
 		acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: to - 1})
-		c.next[p] = to
+		c.advance(p, to)
+	}
+}
+
+// advance moves a partition's position and tells Progress. Callers hold c.mu.
+func (c *consumer) advance(p int32, next int64) {
+	c.next[p] = next
+	if c.opts.Progress != nil {
+		c.opts.Progress(p, next)
 	}
 }
 
@@ -566,7 +578,8 @@ func (c *consumer) one(r *kgo.Record) {
 	} else {
 		acct.Segments = append(acct.Segments, report.Gap{From: r.Offset, To: r.Offset})
 	}
-	c.next[r.Partition] = r.Offset + 1
+	// The position moves once the record is judged, so that whoever Progress tells finds it.
+	defer c.advance(r.Partition, r.Offset+1)
 	if r.Attrs.IsControl() {
 		acct.Control++
 		return
