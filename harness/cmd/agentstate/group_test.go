@@ -212,9 +212,9 @@ func TestMergeOfSurvivorsFindsWhatAKilledObserverJudged(t *testing.T) {
 	b := brokertest.Embedded(t, 6)
 	dir := t.TempDir()
 	getenv := func(k string) string { return observeEnv(b)[k] }
-	paths, wait := startGroupObservers(context.Background(), dir, 2, "agentstate-kill", "2s", getenv)
+	paths, wait := startGroupObservers(context.Background(), dir, 2, "agentstate-kill", groupQuiet, getenv)
 	capture := filepath.Join(dir, "victim.jsonl")
-	kill := startVictim("agentstate-kill", "2s", capture, getenv)
+	kill := startVictim("agentstate-kill", groupQuiet, capture, getenv)
 	waitForMembers(t, b, "agentstate-kill", 3)
 	var recs []brokertest.Record
 	for p := int32(0); p < 6; p++ {
