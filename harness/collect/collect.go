@@ -54,6 +54,7 @@ func (e Event) RefID() (int64, bool) {
 type Collector struct {
 	b      broker.Broker
 	cancel context.CancelFunc
+	stop   chan struct{} // closed by Stop: the consumer settles as observe's quiet stop does
 	done   chan struct{}
 
 	mu       sync.Mutex
@@ -86,7 +87,7 @@ func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, erro
 		return nil, err
 	}
 	cctx, cancel := context.WithCancel(context.Background())
-	c := &Collector{b: b, cancel: cancel, done: make(chan struct{}), changed: make(chan struct{}),
+	c := &Collector{b: b, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{}),
 		next: starts, pipeline: p, capture: opts.Capture}
 	go c.run(cctx, starts)
 	return c, nil
@@ -112,7 +113,7 @@ func endOffsets(ctx context.Context, b broker.Broker) (map[int32]int64, error) {
 
 func (c *Collector) run(ctx context.Context, starts map[int32]int64) {
 	defer close(c.done)
-	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second}
+	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second, Stop: c.stop, Progress: c.progress}
 	if c.capture != nil {
 		opts.Capture = func(e record.Envelope) error { return record.WriteEnvelope(c.capture, e) }
 	}
@@ -133,7 +134,20 @@ func (c *Collector) add(r record.Record) {
 	res := c.pipeline.Judge(r)
 	c.events = append(c.events, Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...),
 		ID: res.Event, Doc: res.Doc, Findings: res.Findings})
-	c.next[r.Place.Partition] = r.Place.Offset + 1
+	c.wake()
+}
+
+// progress keeps the consumer's position per partition, past records and transaction markers
+// alike, so that Drain knows when everything produced has been read.
+func (c *Collector) progress(partition int32, next int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next[partition] = next
+	c.wake()
+}
+
+// wake tells whoever waits that something changed. Callers hold c.mu.
+func (c *Collector) wake() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
@@ -211,20 +225,36 @@ func (c *Collector) shortLocked(ends map[int32]int64) []string {
 	return out
 }
 
-// Stop drains what was produced, stops consuming, and returns the report of the whole stream,
-// with the per-partition accounting. Call it once.
+// Stop ends consumption as observe's quiet stop does: the end offsets are listed then, and the
+// consumer stops once it has caught up with them. It returns the report of the whole stream, with
+// the per-partition accounting; a partition left behind (consume.incomplete) or offsets never read
+// (consume.gap) are violations of it. Call it once.
 func (c *Collector) Stop(ctx context.Context) (*report.Report, error) {
-	drainErr := c.Drain(ctx)
-	c.cancel()
-	<-c.done
+	close(c.stop)
+	var stopErr error
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		c.cancel()
+		<-c.done
+		stopErr = fmt.Errorf("stop collecting %s: %w before the consumer caught up with the end offsets", c.b.Info().Topic, ctx.Err())
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	rep := c.pipeline.Report()
 	info := c.b.Info()
 	rep.Broker = &info
-	rep.Consumed = &report.Consumption{From: "end offsets recorded at start", Stopped: "drained and stopped by the suite", Partitions: c.result.Partitions}
-	if drainErr != nil {
-		c.pipeline.AddRun(finding.Finding{Rule: "consume.incomplete", Severity: finding.Violation, Message: drainErr.Error()})
+	res := c.result
+	rep.Consumed = &report.Consumption{From: "end offsets recorded at start", Stopped: res.Stopped, Partitions: res.Partitions,
+		Incomplete: res.Incomplete, Starts: res.Starts, Ends: res.Ends}
+	for _, f := range consume.Findings(res, false) {
+		c.pipeline.AddRun(f)
 	}
-	return c.pipeline.Finish(), errors.Join(drainErr, c.err)
+	if stopErr != nil {
+		c.pipeline.AddRun(finding.Finding{Rule: consume.RuleIncomplete, Severity: finding.Violation, Message: stopErr.Error()})
+	}
+	if len(res.Incomplete) > 0 {
+		stopErr = errors.Join(stopErr, fmt.Errorf("stop collecting %s: behind the end offsets: %v", info.Topic, res.Incomplete))
+	}
+	return c.pipeline.Finish(), errors.Join(stopErr, c.err)
 }

@@ -7,11 +7,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/voice-agentstate/conformance/harness/broker"
@@ -79,6 +81,13 @@ type Options struct {
 	Idle      time.Duration               // with UntilEnd: give up when nothing arrives for this long (default 10s)
 	Quiet     time.Duration               // stop once nothing has arrived for this long; 0: never
 	Capture   func(record.Envelope) error // called with every record consumed, before the sink
+	// Stop, when closed, ends the run as a quiet topic does: the end offsets are listed then, and
+	// the run returns once it has caught up with them (incomplete if it cannot).
+	Stop <-chan struct{}
+	// Progress, if set, is told each time a partition's position moves: past a record judged, a
+	// transaction marker counted, or a range deleted ahead. It is called between records; it
+	// must not call back into the consumption.
+	Progress func(partition int32, next int64)
 
 	// Group joins a consumer group of that name: several observers share the partitions. Offsets
 	// are committed after each batch, before any rebalance may take partitions away.
@@ -93,8 +102,16 @@ type Result struct {
 	Records    int                         // records handed to the sink
 	Partitions map[int32]*report.Partition // accounting per partition
 	Stopped    string                      // why consumption stopped
-	Incomplete []string                    // partitions that did not reach their end offset, with UntilEnd
+	Incomplete []string                    // partitions that did not reach the end offset they were held to
 	Handovers  []report.Handover           // partitions assigned to or taken from this consumer, in group mode
+
+	// Starts holds, for every partition of the topic, the offset the run was responsible from
+	// when it started: the group's committed offset, or the --from position resolved then.
+	Starts map[int32]int64
+	// Ends holds the offset the run was responsible up to (exclusive): the end offsets listed at
+	// the stop (or at the start with UntilEnd), for every partition; after a --max-events stop or
+	// an interruption, the position reached in each partition read.
+	Ends map[int32]int64
 }
 
 // Run consumes from the broker and calls sink with each record, one at a time, in partition
@@ -118,13 +135,17 @@ func Run(ctx context.Context, b broker.Broker, opts Options, sink func(record.Re
 	if opts.Group != "" {
 		consumeOpts = c.groupOpts()
 	}
+	// Read uncommitted, with the transaction markers kept: then every offset arrives, as a record
+	// judged or as a control record counted, and an offset that never arrives is a gap.
+	consumeOpts = append(consumeOpts, kgo.FetchIsolationLevel(kgo.ReadUncommitted()), kgo.KeepControlRecords())
 	cl, err := broker.NewClient(b, consumeOpts...)
 	if err != nil {
 		return res, err
 	}
 	defer cl.Close()
-	err = c.loop(ctx, cl)
-	return res, errors.Join(err, c.leave(cl))
+	err = errors.Join(c.loop(ctx, cl), c.leave(cl))
+	c.recordEnds()
+	return res, err
 }
 
 type consumer struct {
@@ -139,7 +160,8 @@ type consumer struct {
 	last         time.Time       // when the last record arrived or partitions were assigned, or consumption began
 	began        time.Time
 	assignedOnce bool            // in group mode: the group assigned this consumer partitions at least once
-	ends         map[int32]int64 // with UntilEnd: where to stop
+	ends         map[int32]int64 // where to stop: with UntilEnd from the start, otherwise once settling
+	settling     string          // why the run is stopping, while it catches up with the ends listed then
 }
 
 // plan resolves the start offsets of every partition, and the end offsets when UntilEnd.
@@ -180,6 +202,9 @@ func (c *consumer) plan(ctx context.Context, b broker.Broker) error {
 	if len(c.starts) == 0 {
 		return fmt.Errorf("consume %s: the topic has no partitions to read", c.opts.Topic)
 	}
+	if err := c.recordStarts(ctx, adm); err != nil {
+		return err
+	}
 	if !c.opts.UntilEnd {
 		return nil
 	}
@@ -195,37 +220,126 @@ func (c *consumer) plan(ctx context.Context, b broker.Broker) error {
 	return nil
 }
 
+// recordStarts notes, for every partition of the topic, where this run's responsibility begins:
+// the offset it starts at, or in a group the group's committed offset (the listed start when the
+// group has none), so that merge knows where the group began even for partitions this observer
+// never owned.
+func (c *consumer) recordStarts(ctx context.Context, adm *kadm.Client) error {
+	c.res.Starts = map[int32]int64{}
+	for p := range c.starts {
+		if off, ok := c.listed[p]; ok {
+			c.res.Starts[p] = off
+		}
+		if off, ok := c.opts.Offsets[p]; ok {
+			c.res.Starts[p] = off
+		}
+	}
+	if c.opts.Group == "" {
+		return nil
+	}
+	committed, err := adm.FetchOffsets(ctx, c.opts.Group)
+	if err == nil {
+		err = committed.Error()
+	}
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return nil // a new group: it starts where --from says
+	}
+	if err != nil {
+		return fmt.Errorf("fetch committed offsets of group %s: %w", c.opts.Group, err)
+	}
+	committed.Each(func(o kadm.OffsetResponse) {
+		if _, ours := c.res.Starts[o.Partition]; ours && o.Topic == c.opts.Topic && o.At >= 0 {
+			c.res.Starts[o.Partition] = o.At
+		}
+	})
+	return nil
+}
+
+// recordEnds fills in, when the run listed no end offsets, where its responsibility ends: the
+// position reached in each partition it read.
+func (c *consumer) recordEnds() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ends != nil {
+		c.res.Ends = maps.Clone(c.ends)
+		return
+	}
+	c.res.Ends = map[int32]int64{}
+	for p, next := range c.next {
+		if c.owned == nil || c.owned[p] {
+			c.res.Ends[p] = next
+		}
+	}
+}
+
+// loop polls until a stop condition is met. The window is ctx bounded by --duration; once a
+// quiet or duration stop has listed the end offsets, polling goes on under ctx alone until the
+// run has caught up with them.
 func (c *consumer) loop(ctx context.Context, cl *kgo.Client) error {
+	window := ctx
 	if c.opts.Duration > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.opts.Duration)
+		window, cancel = context.WithTimeout(ctx, c.opts.Duration)
 		defer cancel()
+	}
+	if c.opts.Stop != nil {
+		var cancel context.CancelCauseFunc
+		window, cancel = context.WithCancelCause(window)
+		defer cancel(nil)
+		go func() {
+			select {
+			case <-c.opts.Stop:
+				cancel(errStopped)
+			case <-window.Done():
+			}
+		}()
 	}
 	for {
 		if reason := c.done(); reason != "" {
 			c.res.Stopped = reason
 			return nil
 		}
-		wait := c.opts.Idle
-		if c.opts.Quiet > 0 {
-			wait = min(wait, c.opts.Quiet-c.sinceLast())
+		pollIn := window
+		if c.settling != "" {
+			pollIn = ctx
 		}
-		pollCtx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
-		fetches := cl.PollFetches(pollCtx)
-		cancel()
-		if fetches.NumRecords() > 0 {
-			c.touch()
-		}
+		fetches := c.poll(pollIn, cl)
 		if err := c.take(fetches); err != nil {
 			return err
 		}
 		if err := c.commit(ctx, cl); err != nil {
 			return err
 		}
-		if stop, err := c.stopped(ctx, fetches); stop {
+		if stop, err := c.stopped(ctx, window, cl, fetches); stop {
 			return err
 		}
 	}
+}
+
+// errStopped is the cause of the window's end when Options.Stop was closed.
+var errStopped = errors.New("stopped by the caller")
+
+// endProbe is how often a run held to end offsets looks again at the partitions' bounds while
+// nothing arrives.
+const endProbe = time.Second
+
+// poll waits for records at most the idle time, until the quiet time would be up, or, when held
+// to end offsets, until it is time to look at the bounds again.
+func (c *consumer) poll(ctx context.Context, cl *kgo.Client) kgo.Fetches {
+	wait := c.opts.Idle
+	if c.opts.Quiet > 0 && c.settling == "" {
+		wait = min(wait, c.opts.Quiet-c.sinceLast())
+	}
+	if c.ends != nil {
+		wait = min(wait, endProbe)
+	}
+	pollCtx, cancel := context.WithTimeout(ctx, max(wait, time.Millisecond))
+	defer cancel()
+	fetches := cl.PollFetches(pollCtx)
+	if fetches.NumRecords() > 0 {
+		c.touch()
+	}
+	return fetches
 }
 
 // touch notes that something happened: a record arrived, or partitions were assigned, so that
@@ -265,27 +379,120 @@ func (c *consumer) neverAssigned() bool {
 	return c.opts.Group != "" && !c.assignedOnce && time.Since(c.began) >= groupJoinGrace+c.opts.Quiet
 }
 
-// stopped decides, after a poll, whether the context or an idle UntilEnd ends the run.
-func (c *consumer) stopped(ctx context.Context, fetches kgo.Fetches) (bool, error) {
+// stopped decides, after a poll, whether the run ends. An interruption ends it at once. A quiet
+// topic, the end of --duration or a group that assigns nothing start settling: the run lists the
+// end offsets then and goes on until it has caught up with them. With end offsets to reach
+// (UntilEnd, or settling), a poll that brings nothing for the idle time ends the run, and every
+// partition still behind is incomplete.
+func (c *consumer) stopped(ctx, window context.Context, cl *kgo.Client, fetches kgo.Fetches) (bool, error) {
 	switch {
-	case errors.Is(ctx.Err(), context.DeadlineExceeded) && c.opts.Duration > 0:
-		c.res.Stopped = "duration " + c.opts.Duration.String() + " elapsed"
-		return true, nil
 	case ctx.Err() != nil:
 		c.res.Stopped = "interrupted"
 		return true, ctx.Err()
+	case c.settling != "": // already settling: only catching up, or giving up, remains
+	case errors.Is(context.Cause(window), errStopped):
+		return c.settle(ctx, cl, "stopped by the caller")
+	case window.Err() != nil:
+		return c.settle(ctx, cl, "duration "+c.opts.Duration.String()+" elapsed")
 	case c.opts.Quiet > 0 && c.quietFor() >= c.opts.Quiet:
-		c.res.Stopped = "nothing arrived for " + c.opts.Quiet.String() + " (quiet)"
-		return true, nil
+		return c.settle(ctx, cl, "nothing arrived for "+c.opts.Quiet.String()+" (quiet)")
 	case c.opts.Quiet > 0 && c.neverAssigned():
-		c.res.Stopped = fmt.Sprintf("the group assigned no partition within %s", groupJoinGrace+c.opts.Quiet)
-		return true, nil
-	case fetches.NumRecords() == 0 && c.opts.UntilEnd && !fetches.IsClientClosed():
-		c.res.Stopped = "nothing arrived for " + c.opts.Idle.String()
-		c.res.Incomplete = c.short()
-		return true, nil
+		return c.settle(ctx, cl, fmt.Sprintf("the group assigned no partition within %s", groupJoinGrace+c.opts.Quiet))
 	}
+	if fetches.NumRecords() > 0 || c.ends == nil || fetches.IsClientClosed() {
+		return false, nil
+	}
+	// Nothing came: a partition may be behind only because its records were deleted ahead.
+	if _, err := c.listBounds(ctx, cl); err != nil {
+		c.res.Stopped = "nothing arrived, and the broker did not list its offsets"
+		return true, err
+	}
+	if c.sinceLast() < c.opts.Idle {
+		return false, nil
+	}
+	c.res.Stopped = "nothing arrived for " + c.opts.Idle.String()
+	if c.settling != "" {
+		c.res.Stopped = c.settling + ", then " + c.res.Stopped + " while behind the end offsets listed at the stop"
+	}
+	c.res.Incomplete = c.short()
+	return true, nil
+}
+
+// settle starts the end of a run: it lists the partitions' bounds now, accounts for any range
+// deleted ahead of the reader, and holds the run to the end offsets listed. A broker that does
+// not list them within the idle time fails the run: without them nothing proves it caught up.
+func (c *consumer) settle(ctx context.Context, cl *kgo.Client, reason string) (bool, error) {
+	c.settling = reason
+	ends, err := c.listBounds(ctx, cl)
+	if err != nil {
+		c.res.Stopped = reason + "; the broker did not list its offsets"
+		return true, err
+	}
+	c.mu.Lock()
+	if c.ends == nil { // with UntilEnd, the ends listed at the start still bound the run
+		c.ends = ends
+	}
+	c.last = time.Now()
+	c.mu.Unlock()
 	return false, nil
+}
+
+// listBounds lists the start and end offsets of the topic, within the idle time. A partition
+// whose records before its start offset were never read lost them (retention, DeleteRecords):
+// that range is a gap, and the partition's position moves to the start. It returns the ends.
+func (c *consumer) listBounds(ctx context.Context, cl *kgo.Client) (map[int32]int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Idle)
+	defer cancel()
+	adm := kadm.NewClient(cl)
+	starts, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, c.opts.Topic) })
+	if err != nil {
+		return nil, fmt.Errorf("list start offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
+	}
+	ends, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListEndOffsets(ctx, c.opts.Topic) })
+	if err != nil {
+		return nil, fmt.Errorf("list end offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	starts.Each(func(o kadm.ListedOffset) { c.skipDeleted(o.Partition, o.Offset) })
+	out := map[int32]int64{}
+	ends.Each(func(o kadm.ListedOffset) { out[o.Partition] = o.Offset })
+	return out, nil
+}
+
+// retryListing lists offsets until the broker answers or ctx ends: a broker restarting refuses
+// connections for a while, and the stop waits for it as long as it waits for records.
+func retryListing(ctx context.Context, list func() (kadm.ListedOffsets, error)) (kadm.ListedOffsets, error) {
+	for {
+		listed, err := list()
+		if err == nil {
+			err = listed.Error()
+		}
+		if err == nil || ctx.Err() != nil {
+			return listed, err
+		}
+		select {
+		case <-ctx.Done():
+			return listed, err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// skipDeleted records offsets below a partition's start offset that were never read as a gap,
+// and moves the position past them. Callers hold c.mu.
+func (c *consumer) skipDeleted(p int32, start int64) {
+	if c.owned != nil && !c.owned[p] {
+		return
+	}
+	next, known := c.next[p]
+	if !known || next >= start {
+		return
+	}
+	acct := c.account(p, start)
+	acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: start - 1})
+	acct.DataLoss = append(acct.DataLoss, report.Gap{From: next, To: start - 1})
+	c.advance(p, start)
 }
 
 // take hands each record of a poll to the sink, partition by partition, skipping re-deliveries.
@@ -297,8 +504,7 @@ func (c *consumer) take(fetches kgo.Fetches) error {
 		// offsets skipped are lost; backwards (as after some leader changes), what follows is
 		// re-delivered, which the accounting already skips as such.
 		if errors.As(err, &loss) && loss.ResetTo > loss.ConsumedTo {
-			acct := c.account(p, loss.ResetTo)
-			acct.DataLoss = append(acct.DataLoss, report.Gap{From: loss.ConsumedTo, To: loss.ResetTo - 1})
+			c.lost(p, loss.ConsumedTo, loss.ResetTo)
 		}
 		if isFatal(err) {
 			fatal = fmt.Errorf("consume %s partition %d: %w", topic, p, err)
@@ -327,6 +533,27 @@ func isFatal(err error) bool {
 		!errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &loss)
 }
 
+// lost records offsets the broker no longer had as data loss and, from the position on, as a
+// gap; the position moves to where the client resumed.
+func (c *consumer) lost(p int32, from, to int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	acct := c.account(p, to)
+	acct.DataLoss = append(acct.DataLoss, report.Gap{From: from, To: to - 1})
+	if next, known := c.next[p]; known && next < to {
+		acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: to - 1})
+		c.advance(p, to)
+	}
+}
+
+// advance moves a partition's position and tells Progress. Callers hold c.mu.
+func (c *consumer) advance(p int32, next int64) {
+	c.next[p] = next
+	if c.opts.Progress != nil {
+		c.opts.Progress(p, next)
+	}
+}
+
 func (c *consumer) account(p int32, first int64) *report.Partition {
 	acct := c.res.Partitions[p]
 	if acct == nil {
@@ -351,7 +578,12 @@ func (c *consumer) one(r *kgo.Record) {
 	} else {
 		acct.Segments = append(acct.Segments, report.Gap{From: r.Offset, To: r.Offset})
 	}
-	c.next[r.Partition] = r.Offset + 1
+	// The position moves once the record is judged, so that whoever Progress tells finds it.
+	defer c.advance(r.Partition, r.Offset+1)
+	if r.Attrs.IsControl() {
+		acct.Control++
+		return
+	}
 	acct.Last, acct.Count = r.Offset, acct.Count+1
 	env := envelope(r)
 	if c.opts.Capture != nil {
@@ -378,13 +610,16 @@ func (c *consumer) done() string {
 	if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
 		return fmt.Sprintf("read %d events (--max-events)", c.opts.MaxEvents)
 	}
-	if c.opts.Group != "" && len(c.owned) == 0 {
+	if c.opts.Group != "" && len(c.owned) == 0 && c.settling == "" {
 		return ""
 	}
-	if c.ends != nil && len(c.shortLocked()) == 0 {
-		return "reached the end offsets listed at start"
+	switch {
+	case c.ends == nil || len(c.shortLocked()) > 0:
+		return ""
+	case c.settling != "":
+		return c.settling + ", then caught up with the end offsets listed at the stop"
 	}
-	return ""
+	return "reached the end offsets listed at start"
 }
 
 // short lists the partitions still short of their end offset: in group mode, of those owned.

@@ -28,23 +28,32 @@ func Read(path string) (*Report, error) {
 	if r.PerEvent == nil {
 		r.PerEvent = map[string]int{}
 	}
+	r.source = path
 	return r, nil
 }
 
 // Merge combines the reports of observers that shared a topic through a consumer group into one
 // verdict: counts add up, findings are kept, and the per-partition accounting is checked across
 // observers. Offsets judged by two observers are a merge.overlap violation (counts would be
-// doubled); offsets between two observers' runs that nobody judged are a merge.gap violation.
+// doubled). Every partition of the topic must be judged from the earliest offset any observer
+// was responsible from to the latest end any observer listed: offsets nobody judged (between two
+// observers' runs, before the first, after the last, or a whole partition) are a merge.gap
+// violation, as is a report that does not say which range its observer was responsible for.
 // Each observer's stream.empty finding is dropped and decided again on the total.
 func Merge(reps []*Report) *Report {
 	out := New()
-	out.Consumed = &Consumption{Partitions: map[int32]*Partition{}}
+	out.Consumed = &Consumption{Partitions: map[int32]*Partition{}, Starts: map[int32]int64{}, Ends: map[int32]int64{}}
 	segs := map[int32][]Gap{}
-	for _, r := range reps {
+	for i, r := range reps {
 		mergeOne(out, r, segs)
+		requireRange(out, r, i)
 	}
-	for p, s := range segs {
-		out.Consumed.Partitions[p].Segments = checkSegments(out, p, s)
+	for _, p := range topicPartitions(out, segs) {
+		joined := checkSegments(out, p, segs[p])
+		checkEnds(out, p, joined)
+		if a := out.Consumed.Partitions[p]; a != nil {
+			a.Segments = joined
+		}
 	}
 	out.Finish()
 	return out
@@ -53,6 +62,9 @@ func Merge(reps []*Report) *Report {
 func mergeOne(out, r *Report, segs map[int32][]Gap) {
 	if out.Schemas == "" {
 		out.Schemas, out.Strict, out.InitialState, out.ServiceKey, out.Broker = r.Schemas, r.Strict, r.InitialState, r.ServiceKey, r.Broker
+	}
+	if r.Broker != nil && out.Broker != nil && r.Broker.Partitions > out.Broker.Partitions {
+		out.Broker = r.Broker
 	}
 	out.Files = append(out.Files, r.Files...)
 	out.Lines, out.Events, out.Undecodable = out.Lines+r.Lines, out.Events+r.Events, out.Undecodable+r.Undecodable
@@ -76,30 +88,90 @@ func mergeOne(out, r *Report, segs map[int32][]Gap) {
 	if r.Consumed == nil {
 		return
 	}
-	out.Consumed.Group, out.Consumed.From = r.Consumed.Group, r.Consumed.From
-	out.Consumed.Handovers = append(out.Consumed.Handovers, r.Consumed.Handovers...)
-	out.Consumed.Incomplete = append(out.Consumed.Incomplete, r.Consumed.Incomplete...)
-	for p, a := range r.Consumed.Partitions {
-		m := out.Consumed.Partitions[p]
-		if m == nil {
-			m = &Partition{First: a.First, Last: a.Last}
-			out.Consumed.Partitions[p] = m
+	mergeConsumption(out.Consumed, r.Consumed, segs)
+}
+
+func mergeConsumption(m, c *Consumption, segs map[int32][]Gap) {
+	m.Group, m.From = c.Group, c.From
+	m.AllowGaps = m.AllowGaps || c.AllowGaps
+	m.Handovers = append(m.Handovers, c.Handovers...)
+	m.Incomplete = append(m.Incomplete, c.Incomplete...)
+	for p, off := range c.Starts {
+		if cur, ok := m.Starts[p]; !ok || off < cur {
+			m.Starts[p] = off
 		}
-		m.First, m.Last = min(m.First, a.First), max(m.Last, a.Last)
-		m.Count += a.Count
-		m.Redelivered += a.Redelivered
-		m.CaptureErrors += a.CaptureErrors
-		m.Gaps = append(m.Gaps, a.Gaps...)
-		m.DataLoss = append(m.DataLoss, a.DataLoss...)
+	}
+	for p, off := range c.Ends {
+		m.Ends[p] = max(m.Ends[p], off)
+	}
+	for p, a := range c.Partitions {
+		acct := m.Partitions[p]
+		if acct == nil {
+			acct = &Partition{First: a.First, Last: a.Last}
+			m.Partitions[p] = acct
+		}
+		acct.First, acct.Last = min(acct.First, a.First), max(acct.Last, a.Last)
+		acct.Count += a.Count
+		acct.Control += a.Control
+		acct.Redelivered += a.Redelivered
+		acct.CaptureErrors += a.CaptureErrors
+		acct.Gaps = append(acct.Gaps, a.Gaps...)
+		acct.DataLoss = append(acct.DataLoss, a.DataLoss...)
 		segs[p] = append(segs[p], a.Segments...)
 	}
+}
+
+// requireRange fails the merge for a report that cannot say what its observer was responsible
+// for: without that, a partition nobody judged would pass unseen.
+func requireRange(out, r *Report, i int) {
+	name := r.source
+	if name == "" {
+		name = fmt.Sprintf("report %d", i+1)
+	}
+	var missing string
+	switch {
+	case r.Consumed == nil:
+		missing = "no consumption accounting (it is not a report of agentstate observe)"
+	case r.Consumed.Starts == nil || r.Consumed.Ends == nil:
+		missing = "no responsible range per partition (responsible_from, responsible_to: it was written by an older agentstate)"
+	default:
+		return
+	}
+	out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation, Place: finding.Place{File: name},
+		Expected: "each report records the range of offsets its observer was responsible for", Found: missing,
+		Message: fmt.Sprintf("the report has %s, so merge cannot prove that every offset was judged; run every observer again with this version of agentstate", missing)})
+}
+
+// topicPartitions lists every partition of the topic: as many as the broker reported, and any
+// other a report names.
+func topicPartitions(out *Report, segs map[int32][]Gap) []int32 {
+	seen := map[int32]bool{}
+	if out.Broker != nil {
+		for p := int32(0); p < int32(out.Broker.Partitions); p++ {
+			seen[p] = true
+		}
+	}
+	for p := range out.Consumed.Starts {
+		seen[p] = true
+	}
+	for p := range out.Consumed.Ends {
+		seen[p] = true
+	}
+	for p := range segs {
+		seen[p] = true
+	}
+	ps := make([]int32, 0, len(seen))
+	for p := range seen {
+		ps = append(ps, p)
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+	return ps
 }
 
 // checkSegments sorts the runs of offsets judged in one partition, reports overlaps and holes no
 // observer accounted for, and returns the runs joined where they touch.
 func checkSegments(out *Report, p int32, s []Gap) []Gap {
 	sort.Slice(s, func(i, j int) bool { return s[i].From < s[j].From })
-	explained := out.Consumed.Partitions[p].Gaps
 	var joined []Gap
 	for _, g := range s {
 		n := len(joined)
@@ -108,28 +180,70 @@ func checkSegments(out *Report, p int32, s []Gap) []Gap {
 			joined = append(joined, g)
 		case g.From <= joined[n-1].To:
 			out.Add(finding.Finding{Rule: RuleMergeOverlap, Severity: finding.Violation,
+				Place:    finding.Place{Partition: p, Offset: g.From, HasOffset: true},
 				Expected: "each offset judged by one observer", Found: fmt.Sprintf("offsets %d to %d judged twice", g.From, min(g.To, joined[n-1].To)),
 				Message: fmt.Sprintf("partition %d: offsets %d to %d were judged by two observers; counts are doubled there (was a partition lost, not revoked?)", p, g.From, min(g.To, joined[n-1].To))})
 			joined[n-1].To = max(joined[n-1].To, g.To)
 		case g.From == joined[n-1].To+1:
 			joined[n-1].To = g.To
 		default:
-			hole := Gap{From: joined[n-1].To + 1, To: g.From - 1}
-			if !covered(hole, explained) {
-				out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation,
-					Expected: "every offset judged by some observer", Found: fmt.Sprintf("offsets %d to %d judged by none", hole.From, hole.To),
-					Message: fmt.Sprintf("partition %d: offsets %d to %d were judged by no observer; merge the reports of every observer of the group", p, hole.From, hole.To)})
-			}
+			hole(out, p, Gap{From: joined[n-1].To + 1, To: g.From - 1}, "between two observers' runs")
 			joined = append(joined, g)
 		}
 	}
 	return joined
 }
 
+// checkEnds reports what nobody judged of a partition's responsible range before the first run
+// of offsets judged, after the last, or all of it when nobody judged any.
+func checkEnds(out *Report, p int32, joined []Gap) {
+	from, hasFrom := out.Consumed.Starts[p]
+	to, hasTo := out.Consumed.Ends[p]
+	if !hasFrom || !hasTo {
+		if len(joined) == 0 {
+			hole(out, p, Gap{From: -1, To: -1}, "no report recorded its range")
+		}
+		return
+	}
+	if len(joined) == 0 {
+		if to > from {
+			hole(out, p, Gap{From: from, To: to - 1}, "no observer judged this partition")
+		}
+		return
+	}
+	if first := joined[0].From; first > from {
+		hole(out, p, Gap{From: from, To: first - 1}, "before the first observer's run")
+	}
+	if last := joined[len(joined)-1].To; last+1 < to {
+		hole(out, p, Gap{From: last + 1, To: to - 1}, "after the last observer's run")
+	}
+}
+
+// hole reports offsets of a partition nobody judged, unless an observer saw them as a gap while
+// it owned the partition (that observer's consume.gap finding, kept in the merge, tells of it).
+func hole(out *Report, p int32, g Gap, where string) {
+	if g.From < 0 {
+		out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation,
+			Expected: "every partition of the topic judged by some observer", Found: "no observer judged it, and no report recorded its range",
+			Message: fmt.Sprintf("partition %d: no observer judged any offset of it and no report recorded its range (%s); merge the reports of every observer of the group", p, where)})
+		return
+	}
+	if covered(g, out.Consumed.Partitions[p]) {
+		return
+	}
+	out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation,
+		Place:    finding.Place{Partition: p, Offset: g.From, HasOffset: true},
+		Expected: "every offset judged by some observer", Found: fmt.Sprintf("offsets %d to %d judged by none", g.From, g.To),
+		Message: fmt.Sprintf("partition %d: offsets %d to %d were judged by no observer (%s); merge the reports of every observer of the group, and judge again what a killed observer had judged", p, g.From, g.To, where)})
+}
+
 // covered says whether a hole lies within a gap an observer saw while it owned the partition.
-func covered(hole Gap, gaps []Gap) bool {
-	for _, g := range gaps {
-		if g.From <= hole.From && hole.To <= g.To {
+func covered(g Gap, a *Partition) bool {
+	if a == nil {
+		return false
+	}
+	for _, seen := range a.Gaps {
+		if seen.From <= g.From && g.To <= seen.To {
 			return true
 		}
 	}

@@ -40,6 +40,8 @@ type Report struct {
 	// judged: read, not judged again, and not in Lines. observe accounts for its own per
 	// partition, under Consumed.
 	Redelivered int `json:"redelivered,omitempty"`
+
+	source string // the file Read read it from, to name it in merge's findings
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
@@ -146,7 +148,11 @@ func (r *Report) Summary(w io.Writer) {
 		line("  consumed from %s; stopped: %s", c.From, c.Stopped)
 		for _, p := range sortedPartitions(c.Partitions) {
 			a := c.Partitions[p]
-			line("  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			part := fmt.Sprintf("  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			if a.Control > 0 {
+				part += fmt.Sprintf(", %d transaction markers counted", a.Control)
+			}
+			line("%s", part)
 		}
 	}
 	ids := make([]string, 0, len(r.PerEvent))
@@ -207,6 +213,13 @@ type Consumption struct {
 	Incomplete []string             `json:"incomplete,omitempty"`
 	Group      string               `json:"group,omitempty"`
 	Handovers  []Handover           `json:"handovers,omitempty"`
+	// Starts and Ends are the range of offsets, per partition of the topic, the run was
+	// responsible for: from where it (or its group) started, to the end offsets listed when it
+	// stopped (exclusive). merge proves every partition is judged over the union of these ranges.
+	Starts map[int32]int64 `json:"responsible_from,omitempty"`
+	Ends   map[int32]int64 `json:"responsible_to,omitempty"`
+	// AllowGaps says that gaps were accepted (--allow-gaps): reported, not violations.
+	AllowGaps bool `json:"allow_gaps,omitempty"`
 }
 
 // Partition accounts for what was consumed from one partition.
@@ -214,8 +227,9 @@ type Partition struct {
 	First         int64 `json:"first_offset"`
 	Last          int64 `json:"last_offset"`
 	Count         int   `json:"count"`                    // records judged
-	Segments      []Gap `json:"segments"`                 // contiguous runs of offsets judged
-	Gaps          []Gap `json:"gaps,omitempty"`           // offsets skipped (compaction, transaction markers)
+	Segments      []Gap `json:"segments"`                 // contiguous runs of offsets read: judged, or transaction markers counted
+	Control       int   `json:"control,omitempty"`        // transaction markers (control records): counted, not judged
+	Gaps          []Gap `json:"gaps,omitempty"`           // offsets of the responsible range never read (deleted ahead, lost, compacted)
 	Redelivered   int   `json:"redelivered,omitempty"`    // records seen again and not judged twice
 	DataLoss      []Gap `json:"data_loss,omitempty"`      // offsets the broker no longer had
 	CaptureErrors int   `json:"capture_errors,omitempty"` // records that could not be written to the capture

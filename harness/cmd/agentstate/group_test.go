@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -80,29 +81,60 @@ func TestObserversShareATopicThroughAGroupAndMergeToOneVerdict(t *testing.T) {
 	}
 }
 
+// TestMergeFindsOffsetsJudgedTwiceOrByNobody merges hand-written reports of a two-partition
+// topic whose observers were responsible from offset 0 of each partition to offset 30 (see
+// rangeOf): offsets judged twice are merge.overlap; offsets judged by nobody, between runs,
+// before the first, after the last or in a whole partition, are merge.gap, and so is a report
+// that records no responsible range.
 func TestMergeFindsOffsetsJudgedTwiceOrByNobody(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, segs ...report.Gap) string {
+	write := func(name string, ranged bool, segs ...report.Gap) string {
 		r := report.New()
 		r.Events, r.Lines, r.PerEvent["EventDNDOn"] = 10, 10, 10
+		r.Broker = &report.Broker{Provider: "external", Topic: "voice-agentstate", Partitions: 2}
 		r.Consumed = &report.Consumption{Partitions: map[int32]*report.Partition{0: {Segments: segs, Count: 10}}}
+		if ranged {
+			r.Consumed.Starts, r.Consumed.Ends = map[int32]int64{0: 0, 1: 0}, map[int32]int64{0: 30, 1: 0}
+		}
 		path := filepath.Join(dir, name)
 		if err := r.WriteJSON(path); err != nil {
 			t.Fatal(err)
 		}
 		return path
 	}
-	a := write("a.json", report.Gap{From: 0, To: 9})
-	overlap := write("b.json", report.Gap{From: 5, To: 14})
-	hole := write("c.json", report.Gap{From: 20, To: 29})
-	if r := agentstate(t, "", nil, "merge", a, overlap); r.code != exitFindings || !strings.Contains(r.stdout, "[merge.overlap] partition 0: offsets 5 to 9 were judged by two observers") {
-		t.Errorf("overlap: exit %d\n%s", r.code, r.stdout)
+	a := write("a.json", true, report.Gap{From: 0, To: 9})
+	b := write("b.json", true, report.Gap{From: 10, To: 19})
+	c := write("c.json", true, report.Gap{From: 20, To: 29})
+	for _, tc := range []struct {
+		name    string
+		reports []string
+		code    int
+		want    string
+	}{
+		{"all covered", []string{a, b, c}, exitPass, "PASS"},
+		{"overlap", []string{a, b, c, write("overlap.json", true, report.Gap{From: 5, To: 14})}, exitFindings, "[merge.overlap] partition 0: offsets 5 to 9 were judged by two observers"},
+		{"between runs", []string{a, c}, exitFindings, "(partition 0, offset 10): violation [merge.gap] partition 0: offsets 10 to 19 were judged by no observer (between two observers' runs)"},
+		{"leading range", []string{b, c}, exitFindings, "[merge.gap] partition 0: offsets 0 to 9 were judged by no observer (before the first observer's run)"},
+		{"trailing range", []string{a, b}, exitFindings, "[merge.gap] partition 0: offsets 20 to 29 were judged by no observer (after the last observer's run)"},
+		{"older report", []string{a, b, write("old.json", false, report.Gap{From: 20, To: 29})}, exitFindings, "old.json: violation [merge.gap] the report has no responsible range per partition"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := agentstate(t, "", nil, append([]string{"merge"}, tc.reports...)...)
+			if r.code != tc.code || !strings.Contains(r.stdout, tc.want) {
+				t.Errorf("exit %d, want %d with %q\n%s", r.code, tc.code, tc.want, r.stdout)
+			}
+		})
 	}
-	if r := agentstate(t, "", nil, "merge", a, hole); r.code != exitFindings || !strings.Contains(r.stdout, "[merge.gap] partition 0: offsets 10 to 19 were judged by no observer") {
-		t.Errorf("hole: exit %d\n%s", r.code, r.stdout)
+	// Partition 1 had records: an observer listed its end at 7, and nobody judged it.
+	absent := report.New()
+	absent.Events, absent.Lines = 1, 1
+	absent.Consumed = &report.Consumption{Partitions: map[int32]*report.Partition{}, Starts: map[int32]int64{0: 0, 1: 0}, Ends: map[int32]int64{0: 0, 1: 7}}
+	path := filepath.Join(dir, "absent.json")
+	if err := absent.WriteJSON(path); err != nil {
+		t.Fatal(err)
 	}
-	if r := agentstate(t, "", nil, "merge", a, write("d.json", report.Gap{From: 10, To: 19})); r.code != exitPass {
-		t.Errorf("adjacent runs: exit %d\n%s", r.code, r.stdout)
+	if r := agentstate(t, "", nil, "merge", a, b, c, path); r.code != exitFindings || !strings.Contains(r.stdout, "[merge.gap] partition 1: offsets 0 to 6 were judged by no observer (no observer judged this partition)") {
+		t.Errorf("absent partition: exit %d\n%s", r.code, r.stdout)
 	}
 	if r := agentstate(t, "", nil, "merge", filepath.Join(dir, "missing.json")); r.code != exitUsage {
 		t.Errorf("missing report: exit %d", r.code)
@@ -130,8 +162,8 @@ func waitForMembers(t *testing.T, b broker.Broker, group string, n int) {
 }
 
 // startGroupObservers starts n `agentstate observe --group` runs, each stopping once the topic
-// has been quiet for quiet and writing its report to the path returned for it; wait waits for
-// them all.
+// has been quiet for quiet and writing its report to the path returned for it (and what it
+// consumed to the capture beside it, see captureOf); wait waits for them all.
 func startGroupObservers(ctx context.Context, dir string, n int, group, quiet string, getenv func(string) string) (paths []string, wait func()) {
 	var wg sync.WaitGroup
 	paths = make([]string, n)
@@ -141,8 +173,107 @@ func startGroupObservers(ctx context.Context, dir string, n int, group, quiet st
 		go func(path string) {
 			defer wg.Done()
 			var out, errb strings.Builder
-			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--report-json", path}, strings.NewReader(""), &out, &errb, getenv)
+			run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--report-json", path, "--record", captureOf(path)}, strings.NewReader(""), &out, &errb, getenv)
 		}(paths[i])
 	}
 	return paths, wg.Wait
+}
+
+// captureOf is the capture startGroupObservers records beside a report.
+func captureOf(report string) string { return strings.TrimSuffix(report, ".json") + ".jsonl" }
+
+// startVictim starts an observer of the group that records what it consumes to capture and
+// writes no report; kill ends it as a SIGKILL would end its verdict: nothing of it survives but
+// the offsets it committed. kill returns once it has stopped.
+func startVictim(group, quiet, capture string, getenv func(string) string) (kill func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var out, errb strings.Builder
+		run(ctx, []string{"observe", "--group", group, "--stop-when-quiet", quiet, "--record", capture}, strings.NewReader(""), &out, &errb, getenv)
+	}()
+	return func() { cancel(); <-done }
+}
+
+// waitForCapture waits until a capture holds at least one record, or 20 seconds passed.
+func waitForCapture(path string) {
+	deadline := time.Now().Add(20 * time.Second)
+	for readFileOrEmpty(path) == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestMergeOfSurvivorsFindsWhatAKilledObserverJudged runs three observers of a group; one is
+// killed after judging some records and never writes its report. The two survivors take its
+// partitions over at the offsets it committed, so nobody alive judged what it had: merging their
+// reports must name each of its partitions, from the offset the group began at.
+func TestMergeOfSurvivorsFindsWhatAKilledObserverJudged(t *testing.T) {
+	b := brokertest.Embedded(t, 6)
+	dir := t.TempDir()
+	getenv := func(k string) string { return observeEnv(b)[k] }
+	paths, wait := startGroupObservers(context.Background(), dir, 2, "agentstate-kill", groupQuiet, getenv)
+	capture := filepath.Join(dir, "victim.jsonl")
+	kill := startVictim("agentstate-kill", groupQuiet, capture, getenv)
+	waitForMembers(t, b, "agentstate-kill", 3)
+	var recs []brokertest.Record
+	for p := int32(0); p < 6; p++ {
+		recs = append(recs, dndOns(p, 50, false)...)
+	}
+	brokertest.Produce(t, b, recs...)
+	waitForCapture(capture)
+	kill() // its report is never written
+	wait()
+	victim := judgedBy(t, capture)
+	if len(victim) == 0 {
+		t.Fatal("the killed observer judged nothing; the test proves nothing")
+	}
+	r := agentstate(t, "", nil, append([]string{"merge"}, paths...)...)
+	if r.code != exitFindings {
+		t.Fatalf("merge of the survivors: exit %d\n%s", r.code, r.stdout)
+	}
+	for p, last := range victim {
+		want := fmt.Sprintf("[merge.gap] partition %d: offsets 0 to ", p)
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the merge does not name partition %d, which only the killed observer judged (to offset %d):\n%s", p, last, r.stdout)
+		}
+	}
+}
+
+// judgedBy reads a --record capture and returns, per partition, the last offset it holds.
+func judgedBy(t *testing.T, path string) map[int32]int64 {
+	t.Helper()
+	out := map[int32]int64{}
+	for po := range offsetsIn(t, path) {
+		out[po.partition] = max(out[po.partition], po.offset)
+	}
+	return out
+}
+
+// partitionOffset is one record's place in the topic.
+type partitionOffset struct {
+	partition int32
+	offset    int64
+}
+
+// offsetsIn reads the (partition, offset) of every record of --record captures.
+func offsetsIn(t *testing.T, paths ...string) map[partitionOffset]int {
+	t.Helper()
+	out := map[partitionOffset]int{}
+	for _, path := range paths {
+		for _, line := range strings.Split(readFileOrEmpty(path), "\n") {
+			if line == "" {
+				continue
+			}
+			var env struct {
+				Partition int32 `json:"partition"`
+				Offset    int64 `json:"offset"`
+			}
+			if err := json.Unmarshal([]byte(line), &env); err != nil {
+				t.Fatal(err)
+			}
+			out[partitionOffset{env.Partition, env.Offset}]++
+		}
+	}
+	return out
 }

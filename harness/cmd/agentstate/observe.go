@@ -24,7 +24,9 @@ Consumes the voice-agentstate topic of a running cluster (a staging cluster, or 
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
 started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C or
-SIGTERM (which still write the report, and exit 1: an interrupted run is not a verdict).
+SIGTERM (which still write the report, and exit 1: an interrupted run is not a verdict). A
+quiet or duration stop lists the end offsets then and first catches up with them: a partition
+left behind is consume.incomplete, offsets never read are consume.gap.
 
 Examples:
   agentstate observe --bootstrap 127.0.0.1:9092 --from earliest --until-end
@@ -34,10 +36,10 @@ Examples:
 Flags (each also read from the environment variable named in brackets):
 `
 
-// Rules of findings about the run itself rather than an event.
+// Rules of findings about the run itself rather than an event; consume.incomplete and
+// consume.gap come from consume.Findings.
 const (
 	ruleInterrupted = "run.interrupted"
-	ruleIncomplete  = "consume.incomplete"
 	ruleError       = "run.error"
 )
 
@@ -54,6 +56,7 @@ type observeFlags struct {
 	passFile  string
 	bootstrap string
 	group     string
+	allowGaps bool
 }
 
 func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
@@ -68,6 +71,10 @@ func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (
 	}
 	o.broker = cfg
 	maxEvents, _ := strconv.Atoi(getenv("AGENTSTATE_MAX_EVENTS"))
+	allowGaps, err := envBool(getenv, "AGENTSTATE_ALLOW_GAPS")
+	if err != nil {
+		return o, err
+	}
 	dur, _ := time.ParseDuration(getenv("AGENTSTATE_DURATION"))
 	fs.StringVar(&o.bootstrap, "bootstrap", getenv("AGENTSTATE_BOOTSTRAP"), "seed brokers, host:port[,host:port...] [AGENTSTATE_BOOTSTRAP]")
 	fs.StringVar(&o.broker.Topic, "topic", cfg.Topic, "topic to consume [AGENTSTATE_TOPIC]")
@@ -79,6 +86,7 @@ func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (
 	fs.StringVar(&o.record, "record", getenv("AGENTSTATE_RECORD"), "save every consumed record to this JSON Lines capture, which verify re-checks offline [AGENTSTATE_RECORD]")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
 	fs.BoolVar(&o.broker.AllowCreate, "allow-create-topic", cfg.AllowCreate, "create the topic when the cluster lacks it, instead of failing [AGENTSTATE_ALLOW_CREATE_TOPIC]")
+	fs.BoolVar(&o.allowGaps, "allow-gaps", allowGaps, "accept offsets never read (a compacted topic): report them as consume.gap warnings, not violations [AGENTSTATE_ALLOW_GAPS]")
 	fs.StringVar(&o.group, "group", getenv("AGENTSTATE_GROUP"), "join this consumer group, sharing the partitions with other observers; combine their reports with 'agentstate merge' [AGENTSTATE_GROUP]")
 	fs.DurationVar(&o.broker.DialTimeout, "connect-timeout", cfg.DialTimeout, "how long to wait for the cluster to answer [AGENTSTATE_CONNECT_TIMEOUT]")
 	fs.BoolVar(&o.broker.TLS.Enabled, "tls", cfg.TLS.Enabled, "connect with TLS [AGENTSTATE_TLS]")
@@ -176,7 +184,8 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	captureErr := closeCapture()
 	rep := p.Report()
 	rep.Broker = &info
-	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers}
+	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers,
+		Starts: res.Starts, Ends: res.Ends, AllowGaps: o.allowGaps}
 	o.runFindings(p, res, cerr)
 	rep = p.Finish()
 	return o.conclude(rep, out, cerr, captureErr, stderr)
@@ -185,16 +194,16 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 // judgeLatency bounds how long observe holds records before judging them, on a slow topic.
 const judgeLatency = 100 * time.Millisecond
 
-// runFindings records what made the run itself fall short: an interruption, or partitions that
-// never reached their end. Either way the verdict covers only part of the topic, so it fails.
+// runFindings records what made the run itself fall short: an interruption, partitions that
+// never reached their end, or offsets never read. Each means the verdict covers only part of
+// what the run was responsible for, so it fails (gaps only warn with --allow-gaps).
 func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr error) {
 	if errors.Is(cerr, context.Canceled) {
 		p.AddRun(finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
 			Message: fmt.Sprintf("observe was interrupted after %d records, before any stop condition; the verdict covers only what was read (use --duration, --max-events or --until-end for a gating run)", res.Records)})
 	}
-	for _, s := range res.Incomplete {
-		p.AddRun(finding.Finding{Rule: ruleIncomplete, Severity: finding.Violation,
-			Message: fmt.Sprintf("%s: consumption stopped (%s) before the end offset listed at start; records are missing from the verdict", s, res.Stopped)})
+	for _, f := range consume.Findings(res, o.allowGaps) {
+		p.AddRun(f)
 	}
 }
 
