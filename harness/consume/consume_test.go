@@ -157,19 +157,7 @@ func TestFetchErrorsAreRetriedWithExactAccounting(t *testing.T) {
 		if failed.Add(1) > 3 {
 			return nil, nil, false
 		}
-		fr := req.(*kmsg.FetchRequest)
-		resp := fr.ResponseKind().(*kmsg.FetchResponse)
-		for _, rt := range fr.Topics {
-			st := kmsg.NewFetchResponseTopic()
-			st.Topic, st.TopicID = rt.Topic, rt.TopicID
-			for _, rp := range rt.Partitions {
-				sp := kmsg.NewFetchResponseTopicPartition()
-				sp.Partition, sp.ErrorCode = rp.Partition, 6 // NOT_LEADER_OR_FOLLOWER: retriable
-				st.Partitions = append(st.Partitions, sp)
-			}
-			resp.Topics = append(resp.Topics, st)
-		}
-		return resp, nil, true
+		return brokertest.NotLeader(req.(*kmsg.FetchRequest)), nil, true
 	})
 	_, wait := collect(t, b, consume.Options{UntilEnd: true})
 	res, _, err := wait()

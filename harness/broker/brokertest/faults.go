@@ -78,12 +78,14 @@ func FailFetches(b *broker.EmbeddedBroker, after int64) (release func()) {
 		if released.Load() || fetches.Add(1) <= after {
 			return nil, nil, false
 		}
-		return notLeader(req.(*kmsg.FetchRequest)), nil, true
+		return NotLeader(req.(*kmsg.FetchRequest)), nil, true
 	})
 	return func() { released.Store(true) }
 }
 
-func notLeader(fr *kmsg.FetchRequest) *kmsg.FetchResponse {
+// NotLeader is the answer to fr that a broker gives when it no longer leads any partition asked
+// for: NOT_LEADER_OR_FOLLOWER, which a consumer retries.
+func NotLeader(fr *kmsg.FetchRequest) *kmsg.FetchResponse {
 	resp := fr.ResponseKind().(*kmsg.FetchResponse)
 	for _, rt := range fr.Topics {
 		st := kmsg.NewFetchResponseTopic()

@@ -18,7 +18,14 @@ import (
 // TestMain turns into the command), with env added to the test's environment.
 func startAgentstate(t *testing.T, env map[string]string, args ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
+	return startAgentstateReading(t, nil, env, args...)
+}
+
+// startAgentstateReading is startAgentstate with stdin as the command's standard input.
+func startAgentstateReading(t *testing.T, stdin *os.File, env map[string]string, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
+	cmd.Stdin = stdin
 	cmd.Env = append(os.Environ(), runMainEnv+"=1")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -60,16 +67,7 @@ func TestObserveTerminatedWritesItsReportAndFails(t *testing.T) {
 			t.Fatalf("observe recorded %d of %d records:\n%s", strings.Count(readFileOrEmpty(capture), "\n"), n, out.String())
 		}
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := exitCode(t, cmd.Wait()); code != exitFindings {
-		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, exitFindings, out.String())
-	}
-	got, err := report.Read(rep)
-	if err != nil {
-		t.Fatalf("no report after SIGTERM: %v\n%s", err, out.String())
-	}
+	got := terminate(t, cmd, out, rep)
 	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events != n {
 		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and %d events", got.Passed(), got.Events, got.Violations, n)
 	}
@@ -169,18 +167,13 @@ func TestAFailedObserveLeavesNoEarlierCapture(t *testing.T) {
 // exits 1: what it read was judged, but the verdict is not one.
 func TestVerifyTerminatedWritesItsReportAndFails(t *testing.T) {
 	rep := filepath.Join(t.TempDir(), "report.json")
-	cmd := exec.Command(os.Args[0], "verify", "--report-json", rep, "-")
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	stdin, err := cmd.StdinPipe()
+	r, stdin, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	defer stdin.Close()
+	cmd, out := startAgentstateReading(t, r, nil, "verify", "--report-json", rep, "-")
+	r.Close()
 	day, err := os.ReadFile(fixtures + "valid-day.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -191,17 +184,31 @@ func TestVerifyTerminatedWritesItsReportAndFails(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	got := terminate(t, cmd, out, rep)
+	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events == 0 {
+		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and the events read", got.Passed(), got.Events, got.Violations)
+	}
+}
+
+// terminate sends SIGTERM to a running agentstate, which must then exit 1 having written its
+// report at rep; it returns the report.
+func terminate(t *testing.T, cmd *exec.Cmd, out *syncBuffer, rep string) *report.Report {
+	t.Helper()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if code := exitCode(t, cmd.Wait()); code != exitFindings {
+	// A watchdog, not a timing assertion: a command that ignores the signal is killed.
+	watchdog := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !watchdog.Stop() {
+		t.Fatalf("still running a minute after SIGTERM\n%s", out.String())
+	}
+	if code := exitCode(t, err); code != exitFindings {
 		t.Errorf("exit %d after SIGTERM, want %d\n%s", code, exitFindings, out.String())
 	}
 	got, err := report.Read(rep)
 	if err != nil {
 		t.Fatalf("no report after SIGTERM: %v\n%s", err, out.String())
 	}
-	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events == 0 {
-		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and the events read", got.Passed(), got.Events, got.Violations)
-	}
+	return got
 }
