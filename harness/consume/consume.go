@@ -237,10 +237,7 @@ func (c *consumer) recordStarts(ctx context.Context, adm *kadm.Client) error {
 	if c.opts.Group == "" {
 		return nil
 	}
-	committed, err := adm.FetchOffsets(ctx, c.opts.Group)
-	if err == nil {
-		err = committed.Error()
-	}
+	committed, err := fetchCommitted(ctx, adm, c.opts.Group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		return nil // a new group: it starts where --from says
 	}
@@ -253,6 +250,31 @@ func (c *consumer) recordStarts(ctx context.Context, adm *kadm.Client) error {
 		}
 	})
 	return nil
+}
+
+// coordinatorWait bounds how long a group member asks again for its group's committed offsets
+// while the coordinator is not ready: a cluster that has just started answers
+// COORDINATOR_NOT_AVAILABLE until its __consumer_offsets topic is up.
+const coordinatorWait = 30 * time.Second
+
+// fetchCommitted fetches a group's committed offsets, asking again while the answer is an error
+// Kafka calls retriable (the coordinator not available, loading, or moved), for coordinatorWait.
+func fetchCommitted(ctx context.Context, adm *kadm.Client, group string) (kadm.OffsetResponses, error) {
+	deadline := time.Now().Add(coordinatorWait)
+	for {
+		committed, err := adm.FetchOffsets(ctx, group)
+		if err == nil {
+			err = committed.Error()
+		}
+		if err == nil || !kerr.IsRetriable(err) || time.Now().After(deadline) {
+			return committed, err
+		}
+		select {
+		case <-ctx.Done():
+			return committed, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // recordEnds fills in, when the run listed no end offsets, where its responsibility ends: the

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -233,5 +234,37 @@ func TestSlowBrokerStillGivesExactAccounting(t *testing.T) {
 	res, _, err := wait()
 	if err != nil || res.Records != 25 || res.Partitions[0].Count != 25 || slowed.Load() < 1 {
 		t.Fatalf("err %v, records %d, slowed fetches %d", err, res.Records, slowed.Load())
+	}
+}
+
+// TestGroupStartWaitsForTheCoordinator: on a cluster that has just started, the group coordinator
+// answers COORDINATOR_NOT_AVAILABLE for a while (real Kafka does, until __consumer_offsets is
+// ready); a group member asks again instead of failing, and reads the topic.
+func TestGroupStartWaitsForTheCoordinator(t *testing.T) {
+	b := brokertest.Embedded(t, 1)
+	brokertest.Produce(t, b, records(0, 0, 5)...)
+	var refused atomic.Int64
+	b.Cluster().ControlKey(int16(kmsg.FindCoordinator), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		b.Cluster().KeepControl()
+		if refused.Add(1) > 3 {
+			return nil, nil, false
+		}
+		fc := req.(*kmsg.FindCoordinatorRequest)
+		resp := fc.ResponseKind().(*kmsg.FindCoordinatorResponse)
+		resp.ErrorCode = kerr.CoordinatorNotAvailable.Code
+		for _, k := range fc.CoordinatorKeys {
+			c := kmsg.NewFindCoordinatorResponseCoordinator()
+			c.Key, c.ErrorCode, c.NodeID = k, kerr.CoordinatorNotAvailable.Code, -1
+			resp.Coordinators = append(resp.Coordinators, c)
+		}
+		return resp, nil, true
+	})
+	_, wait := collect(t, b, consume.Options{Group: "fresh", UntilEnd: true})
+	res, got, err := wait()
+	if err != nil || len(got) != 5 {
+		t.Fatalf("consumed %d of 5 records, err %v (stopped: %s)", len(got), err, res.Stopped)
+	}
+	if refused.Load() < 3 {
+		t.Fatalf("the coordinator refused %d times; the test wants 3 refusals first", refused.Load())
 	}
 }

@@ -558,10 +558,8 @@ func realGroupRecords() []brokertest.Record {
 // realGroupQuiet is how long the observers of a group wait for a record before they stop, as in
 // the embedded broker's test. Real Kafka holds a new group's first assignment back for
 // group.initial.rebalance.delay.ms (3 s by default, 6 s when members join meanwhile); observe's
-// quiet clock restarts at each assignment, so that wait never counts as quiet. 5 s rather than 2:
-// on a loaded machine a member that joins late finds the others already stopped (seen once in CI,
-// where waitForMembers then never saw three stable members).
-const realGroupQuiet = "5s"
+// quiet clock restarts at each assignment, so that wait never counts as quiet.
+const realGroupQuiet = "2s"
 
 // TestRealKafkaObserversShareATopicThroughAGroupAndMergeToOneVerdict: three observers in one
 // consumer group of real Kafka's group coordinator share six partitions; merged, their reports
