@@ -119,20 +119,20 @@ func (m model) soleNamed(s state) bool {
 
 // loggedOut says whether the agent (named, or "" for the unnamed one) is known logged out of the
 // DN, with the mark of the logout that made it known.
-func (m model) loggedOut(s state, agent string) (bool, *mark) {
+func (m model) loggedOut(s state, agent string) (bool, mark) {
 	st, at := m.status(s, topicSeat, agent)
 	if st != loggedOut {
-		return false, nil
+		return false, mark{}
 	}
 	for _, f := range s {
 		if f.topic != topicSeat || f.name == agent {
 			continue
 		}
 		if agent != "" && f.name == "" && f.status == loggedIn {
-			return false, nil
+			return false, mark{}
 		}
 		if agent == "" && f.status != loggedOut {
-			return false, nil
+			return false, mark{}
 		}
 	}
 	return true, at
@@ -150,12 +150,12 @@ func (m model) forgetNamed(s state, at mark) state {
 }
 
 func (m model) oneAgent(e *event, other fact) finding.Finding {
-	return m.report(RuleOneAgent, e, &other.at, explanation{
+	return m.report(RuleOneAgent, e, other.at, explanation{
 		pointer:  "/AgentID",
 		expected: fmt.Sprintf("an EventAgentLogout of agent %s first", other.name),
 		found:    fmt.Sprintf("agent %s logged in on DN %s", other.name, e.dn),
 		message: fmt.Sprintf("%s: agent %s logs in on DN %s where agent %s is logged in (%s), with no logout of agent %s between",
-			e.kind, e.agent, e.dn, other.name, m.earlier(&other.at, ""), other.name),
+			e.kind, e.agent, e.dn, other.name, m.earlier(other.at, ""), other.name),
 	})
 }
 
@@ -175,7 +175,7 @@ func (m model) workMode(e *event) []finding.Finding {
 		return nil
 	}
 	expected := fmt.Sprintf("a %s work mode (%s) or AgentWorkModeUnknown", opposite(category), joinOr(want))
-	return []finding.Finding{m.report(RuleWorkModeCategory, e, nil, explanation{
+	return []finding.Finding{m.report(RuleWorkModeCategory, e, mark{}, explanation{
 		pointer: "/AgentWorkMode", expected: expected, found: e.mode + ", a " + category + " mode",
 		message: fmt.Sprintf("%s: work mode %s is a %s mode; %s needs %s", e.kind, e.mode, category, e.kind, expected),
 	})}

@@ -56,7 +56,7 @@ func (m model) muteReference(e *event) []finding.Finding {
 	if e.kind != evMuteOff || e.hasRef {
 		return nil
 	}
-	return []finding.Finding{m.report(RuleMuteOffReferenceID, e, nil, explanation{
+	return []finding.Finding{m.report(RuleMuteOffReferenceID, e, mark{}, explanation{
 		pointer: "/ReferenceID", expected: "the ReferenceID of the TSetMuteOff request", found: "no ReferenceID",
 		message: fmt.Sprintf("%s: ReferenceID is missing; it names the TSetMuteOff request that unmuted DN %s on call %s",
 			e.kind, orUnknown(e.dn), orUnknown(e.conn)),

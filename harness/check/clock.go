@@ -42,8 +42,8 @@ func (m model) tick(c clock, seen bool, id clockID, e *event) (clock, []finding.
 	if id.byKey {
 		of = "of the previous event with key " + strconv.Quote(id.name)
 	}
-	return next, []finding.Finding{m.report(RuleTimeMonotonic, e, &c.at, explanation{
+	return next, []finding.Finding{m.report(RuleTimeMonotonic, e, c.at, explanation{
 		pointer: "/time", expected: "a time at or after " + c.last.String(), found: e.time.String(),
-		message: fmt.Sprintf("%s: time %s is before %s %s (%s)", e.kind, e.time, c.last, of, m.earlier(&c.at, "")),
+		message: fmt.Sprintf("%s: time %s is before %s %s (%s)", e.kind, e.time, c.last, of, m.earlier(c.at, "")),
 	})}
 }

@@ -64,15 +64,15 @@ func tenantOnly(p finding.Place) bool {
 
 // serviceFor returns the DN's service status as it applies to an event, and the mark of the
 // service event that set it (nil for the baseline).
-func (m model) serviceFor(s state, e *event) (status, *mark) {
+func (m model) serviceFor(s state, e *event) (status, mark) {
 	f, ok := serviceFact(s)
 	if !ok {
-		return m.baseline(topicService, ""), nil
+		return m.baseline(topicService, ""), mark{}
 	}
 	if m.pairing() == pairByKey && (!e.place.HasKey || f.name != e.place.Key) {
-		return unknown, nil
+		return unknown, mark{}
 	}
-	return f.status, &f.at
+	return f.status, f.at
 }
 
 // serviceFact returns the one fact of the DN's service, whatever its name.

@@ -24,7 +24,7 @@ import (
 func (m model) keyFormat(e *event) []finding.Finding {
 	p := e.place
 	if p.KeyNull {
-		return []finding.Finding{m.report(RuleKeyFormat, e, nil, explanation{
+		return []finding.Finding{m.report(RuleKeyFormat, e, mark{}, explanation{
 			expected: "a key {tenant_id}:{agent_id}", found: "no key (null)",
 			message: fmt.Sprintf("%s: the record has no key; Kafka's partitioner then scatters an agent's events over partitions, out of order: key every record {tenant_id}:{agent_id}", e.kind),
 		})}
@@ -33,7 +33,7 @@ func (m model) keyFormat(e *event) []finding.Finding {
 		return nil
 	}
 	if !strings.Contains(p.Key, ":") {
-		return []finding.Finding{m.report(RuleKeyFormat, e, nil, explanation{
+		return []finding.Finding{m.report(RuleKeyFormat, e, mark{}, explanation{
 			expected: "a key {tenant_id}:{agent_id}", found: strconv.Quote(p.Key),
 			message: fmt.Sprintf("%s: key %q lacks the ':' of {tenant_id}:{agent_id}", e.kind, p.Key),
 		})}
@@ -41,14 +41,14 @@ func (m model) keyFormat(e *event) []finding.Finding {
 	tenant, agent := splitKey(p.Key, e.tenant, e.agent)
 	var found []finding.Finding
 	if e.agent != "" && agent != e.agent {
-		found = append(found, m.report(RuleKeyFormat, e, nil, explanation{
+		found = append(found, m.report(RuleKeyFormat, e, mark{}, explanation{
 			pointer: "/AgentID", expected: "agent part " + strconv.Quote(e.agent) + " (the AgentID)",
 			found:   "agent part " + strconv.Quote(agent),
 			message: fmt.Sprintf("%s: key %q names agent %q, but AgentID is %q", e.kind, p.Key, agent, e.agent),
 		}))
 	}
 	if e.tenant != "" && tenant != e.tenant {
-		found = append(found, m.report(RuleKeyFormat, e, nil, explanation{
+		found = append(found, m.report(RuleKeyFormat, e, mark{}, explanation{
 			pointer: "/CustomerID", expected: "tenant part " + strconv.Quote(e.tenant) + " (the CustomerID)",
 			found:   "tenant part " + strconv.Quote(tenant),
 			message: fmt.Sprintf("%s: key %q names tenant %q, but CustomerID is %q", e.kind, p.Key, tenant, e.tenant),

@@ -56,12 +56,13 @@ func (m model) baseline(t topic, _ string) status {
 }
 
 // status returns what is known of a topic and the mark of the event that made it known; the mark
-// is nil when the status is the baseline.
-func (m model) status(s state, t topic, name string) (status, *mark) {
+// is the zero mark (no event) when the status is the baseline. Marks are values: a pointer to
+// one would cost a heap allocation per event judged.
+func (m model) status(s state, t topic, name string) (status, mark) {
 	if f, ok := s.get(t, name); ok {
-		return f.status, &f.at
+		return f.status, f.at
 	}
-	return m.baseline(t, name), nil
+	return m.baseline(t, name), mark{}
 }
 
 // set records a status, or forgets the topic when the status is its baseline: absence and
@@ -87,11 +88,11 @@ func (m model) place(at mark) finding.Place {
 
 // earlier names the event that set the context and where it was read, or the clean start when
 // there is none (the baseline phrase is then given).
-func (m model) earlier(at *mark, baseline string) string {
-	if at == nil {
+func (m model) earlier(at mark, baseline string) string {
+	if at.event == 0 {
 		return baseline + "; the run assumes a clean start"
 	}
-	return at.event.String() + " at " + m.place(*at).String()
+	return at.event.String() + " at " + m.place(at).String()
 }
 
 // explanation is what a finding says, besides its rule, event and places.
@@ -100,14 +101,14 @@ type explanation struct {
 }
 
 // report builds a finding of rule about e; at is the mark of the earlier event that set the
-// context, nil when there is none.
-func (m model) report(rule string, e *event, at *mark, x explanation) finding.Finding {
+// context, the zero mark when there is none.
+func (m model) report(rule string, e *event, at mark, x explanation) finding.Finding {
 	f := finding.Finding{
 		Rule: rule, Severity: severities[rule], Event: e.kind.String(), Pointer: x.pointer,
 		Expected: x.expected, Found: x.found, Message: x.message, Place: e.place,
 	}
-	if at != nil {
-		p := m.place(*at)
+	if at.event != 0 {
+		p := m.place(at)
 		f.Context = &p
 	}
 	return f

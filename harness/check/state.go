@@ -2,6 +2,7 @@ package check
 
 // mark is the compact place of the event that set a fact: its kind, file, line and offset. The
 // partition is the scope's own; the key is not kept (see the package doc on memory).
+// The zero mark, whose event is no kind, stands for no event.
 type mark struct {
 	event  kind
 	file   uint32 // index+1 into the checker's file names; 0 when the event came from no file
