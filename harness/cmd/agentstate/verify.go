@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
@@ -217,8 +216,13 @@ func openInputs(names []string, stdin io.Reader) ([]verify.Input, func(), error)
 		}
 	}
 	var inputs []verify.Input
+	readsStdin := false
 	for _, name := range names {
 		if name == "-" {
+			if readsStdin {
+				return nil, closeAll, errors.New("verify: standard input (-) given more than once")
+			}
+			readsStdin = true
 			inputs = append(inputs, verify.Input{Name: "stdin", R: stdin})
 			continue
 		}
@@ -232,9 +236,6 @@ func openInputs(names []string, stdin io.Reader) ([]verify.Input, func(), error)
 		}
 		files = append(files, f)
 		inputs = append(inputs, verify.Input{Name: name, R: f})
-	}
-	if n := strings.Count(strings.Join(names, "\x00")+"\x00", "-\x00"); n > 1 {
-		return nil, closeAll, errors.New("verify: standard input (-) given more than once")
 	}
 	return inputs, closeAll, nil
 }

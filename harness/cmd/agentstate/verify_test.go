@@ -326,3 +326,25 @@ func TestVerifyGivesOneVerdictWhicheverPathJudges(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyADashIsStandardInput: "-" alone means standard input, once; a file whose name merely
+// ends in "-" is a file, however many are given.
+func TestOnlyADashIsStandardInput(t *testing.T) {
+	day, err := os.ReadFile(fixtures + "valid-day.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a-"), filepath.Join(dir, "b-")
+	for _, name := range []string{a, b} {
+		if err := os.WriteFile(name, day, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := agentstate(t, "", nil, "verify", a, b); r.code != exitPass {
+		t.Errorf("verify %s %s: exit %d, want %d\n%s%s", a, b, r.code, exitPass, r.stdout, r.stderr)
+	}
+	if r := agentstate(t, string(day), nil, "verify", "-", "-"); r.code != exitUsage || !strings.Contains(r.stderr, "standard input (-) given more than once") {
+		t.Errorf("verify - -: exit %d, want %d saying so\n%s", r.code, exitUsage, r.stderr)
+	}
+}
