@@ -223,9 +223,17 @@ func (p *Pipeline) delivered(rec *record.Record) bool {
 	if p.offsets == nil || !rec.Place.HasOffset {
 		return true
 	}
-	switch what, prev := p.offsets.see(rec.Topic, rec.Place); what {
+	problem := ""
+	if rec.Problem != nil {
+		problem = rec.Problem.Rule + " " + rec.Problem.Message
+	}
+	switch what, prev := p.offsets.see(rec.Topic, rec.Place, contents(rec.Place, rec.Value, problem)); what {
 	case redelivery:
 		p.rep.Redelivered++
+		return false
+	case conflicting:
+		p.rep.Redelivered++
+		p.add(captureConflict(rec.Place, prev))
 		return false
 	case reordered:
 		p.add(captureOrder(rec.Place, prev, p.sequenceFindingsAbove(rec.Place)))

@@ -213,3 +213,24 @@ func TestVerifyCaptureOrderNamesFindingsItMayHaveCaused(t *testing.T) {
 		t.Errorf("capture.order does not name the finding it may have caused: %q", msg)
 	}
 }
+
+// TestVerifyARepeatThatDiffersIsNotARedelivery: Kafka never changes the record at an offset, so
+// an offset that comes again with another key or value is not a re-delivery (two captures of
+// different clusters joined, or an edited file): it is capture.conflict, never skipped unseen.
+func TestVerifyARepeatThatDiffersIsNotARedelivery(t *testing.T) {
+	lines, err := os.ReadFile(fixtures + "replayed.kcat.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Line 4 repeats offset 1 (a ready); make it a DND-on without its mandatory attributes.
+	all := strings.Split(string(lines), "\n")
+	all[3] = strings.Replace(all[3], `{\"id\":\"EventAgentReady\"`, `{\"id\":\"EventDNDOn\",\"x\":1,\"y\":{\"id\":\"EventAgentReady\"}`, 1)
+	file := filepath.Join(t.TempDir(), "conflict.kcat.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(all, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := agentstate(t, "", nil, "verify", "--initial-state", "clean", file)
+	if r.code != exitFindings || !strings.Contains(r.stdout, file+":4 (key \"t1:1001\", partition 0, offset 1): violation [capture.conflict]") || !strings.Contains(r.stdout, file+":2") {
+		t.Fatalf("exit %d, want %d with capture.conflict at line 4 naming line 2\n%s%s", r.code, exitFindings, r.stdout, r.stderr)
+	}
+}
