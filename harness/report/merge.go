@@ -13,6 +13,10 @@ import (
 const (
 	RuleMergeOverlap = "merge.overlap"
 	RuleMergeGap     = "merge.gap"
+	// RuleMergeMismatch: a report judged under other settings than the first (topic, group,
+	// schemas, strictness, initial state, service key, gaps allowed), so the reports cannot add
+	// up to one verdict.
+	RuleMergeMismatch = "merge.mismatch"
 )
 
 // Read reads a report written by WriteJSON.
@@ -45,6 +49,9 @@ func Merge(reps []*Report) *Report {
 	out.Consumed = &Consumption{Partitions: map[int32]*Partition{}, Starts: map[int32]int64{}, Ends: map[int32]int64{}}
 	segs := map[int32][]Gap{}
 	for i, r := range reps {
+		if i > 0 {
+			requireSameSettings(out, reps[0], r, i)
+		}
 		mergeOne(out, r, segs)
 		requireRange(out, r, i)
 	}
@@ -124,10 +131,7 @@ func mergeConsumption(m, c *Consumption, segs map[int32][]Gap) {
 // requireRange fails the merge for a report that cannot say what its observer was responsible
 // for: without that, a partition nobody judged would pass unseen.
 func requireRange(out, r *Report, i int) {
-	name := r.source
-	if name == "" {
-		name = fmt.Sprintf("report %d", i+1)
-	}
+	name := r.name(i)
 	var missing string
 	switch {
 	case r.Consumed == nil:
@@ -248,4 +252,43 @@ func covered(g Gap, a *Partition) bool {
 		}
 	}
 	return false
+}
+
+// name is how merge's findings name the i-th report: its file, when it was read from one.
+func (r *Report) name(i int) string {
+	if r.source == "" {
+		return fmt.Sprintf("report %d", i+1)
+	}
+	return r.source
+}
+
+// settings are what a run was judged under, as merge compares them.
+func (r *Report) settings() [][2]string {
+	var topic, group string
+	var allowGaps bool
+	if r.Broker != nil {
+		topic = r.Broker.Topic
+	}
+	if r.Consumed != nil {
+		group, allowGaps = r.Consumed.Group, r.Consumed.AllowGaps
+	}
+	return [][2]string{
+		{"topic", topic}, {"group", group}, {"schemas", r.Schemas}, {"strict", fmt.Sprint(r.Strict)},
+		{"initial state", r.InitialState}, {"service key", r.ServiceKey}, {"allow gaps", fmt.Sprint(allowGaps)},
+	}
+}
+
+// requireSameSettings reports each setting the i-th report was judged under that differs from
+// the first report's: the merged verdict would claim a setting some observers did not apply.
+func requireSameSettings(out, first, r *Report, i int) {
+	want, got := first.settings(), r.settings()
+	for k := range want {
+		if want[k][1] == got[k][1] {
+			continue
+		}
+		out.Add(finding.Finding{Rule: RuleMergeMismatch, Severity: finding.Violation, Place: finding.Place{File: r.name(i)},
+			Expected: fmt.Sprintf("%s %q, as in %s", want[k][0], want[k][1], first.name(0)), Found: fmt.Sprintf("%s %q", got[k][0], got[k][1]),
+			Message: fmt.Sprintf("this report was judged with %s %q, the first (%s) with %q: reports judged differently do not add up to one verdict; run every observer of the group with the same settings",
+				got[k][0], got[k][1], first.name(0), want[k][1])})
+	}
 }

@@ -277,3 +277,52 @@ func offsetsIn(t *testing.T, paths ...string) map[partitionOffset]int {
 	}
 	return out
 }
+
+// TestMergeRefusesReportsJudgedDifferently: reports judged under other settings (another topic
+// or group, strict against not, other schemas, initial state or service key, gaps allowed or
+// not) cannot add up to one verdict: the merged one would claim settings some observers did not
+// apply. Each difference is a merge.mismatch violation naming the report.
+func TestMergeRefusesReportsJudgedDifferently(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, edit func(*report.Report)) string {
+		r := report.New()
+		r.Events, r.Lines, r.PerEvent["EventDNDOn"] = 10, 10, 10
+		r.Schemas, r.InitialState, r.ServiceKey = "built-in", "unknown", "agent"
+		r.Broker = &report.Broker{Provider: "external", Topic: "voice-agentstate", Partitions: 1}
+		r.Consumed = &report.Consumption{Group: "g", Partitions: map[int32]*report.Partition{0: {Segments: []report.Gap{{From: 0, To: 9}}, Count: 10}},
+			Starts: map[int32]int64{0: 0}, Ends: map[int32]int64{0: 20}}
+		if edit != nil {
+			edit(r)
+		}
+		path := filepath.Join(dir, name)
+		if err := r.WriteJSON(path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	base := write("a.json", nil)
+	for _, c := range []struct {
+		setting string
+		edit    func(*report.Report)
+	}{
+		{"strict", func(r *report.Report) { r.Strict = true }},
+		{"schemas", func(r *report.Report) { r.Schemas = "/tmp/my-schemas" }},
+		{"initial state", func(r *report.Report) { r.InitialState = "clean" }},
+		{"service key", func(r *report.Report) { r.ServiceKey = "tenant" }},
+		{"topic", func(r *report.Report) { r.Broker.Topic = "voice-agentstate-staging" }},
+		{"group", func(r *report.Report) { r.Consumed.Group = "other" }},
+		{"allow gaps", func(r *report.Report) { r.Consumed.AllowGaps = true }},
+	} {
+		t.Run(c.setting, func(t *testing.T) {
+			// The second observer judged offsets 10 to 19, after the first: only the settings differ.
+			other := write("b.json", func(r *report.Report) {
+				r.Consumed.Partitions[0].Segments = []report.Gap{{From: 10, To: 19}}
+				c.edit(r)
+			})
+			r := agentstate(t, "", nil, "merge", base, other)
+			if r.code != exitFindings || !strings.Contains(r.stdout, "[merge.mismatch]") || !strings.Contains(r.stdout, c.setting) {
+				t.Errorf("merge of reports whose %s differ: exit %d, want %d with merge.mismatch naming it\n%s", c.setting, r.code, exitFindings, r.stdout)
+			}
+		})
+	}
+}
