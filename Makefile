@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet bench build asyncapi
+.PHONY: conformance test vet lint bench build asyncapi
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -28,6 +28,11 @@ test:
 vet:
 	$(GO) vet ./...
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# staticcheck, pinned, over every package (run by .ci/run after vet).
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(STATICCHECK) ./...
 
 # Benchmarks with -benchmem -count, written to reports/bench.txt and summarised by benchstat; with
 # a reports/bench-base.txt (a copy of an earlier bench.txt), benchstat compares the two.

@@ -145,6 +145,7 @@ func TestSecretsNeverPrint(t *testing.T) {
 		t.Fatalf("config %v", cfg)
 	}
 	js, _ := json.Marshal(cfg)
+	//lint:ignore S1025 what is tested is how fmt's %s verb prints a password, not its String method
 	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%s", cfg.SASL.Password), string(js)} {
 		if strings.Contains(s, secret) {
 			t.Errorf("secret printed: %s", s)
@@ -215,8 +216,8 @@ func TestEmbeddedCloseIsIdempotentAndNilSafe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Close() != nil || b.Close() != nil {
-		t.Error("Close failed")
+	if first, second := b.Close(), b.Close(); first != nil || second != nil {
+		t.Errorf("Close failed: %v, then %v", first, second)
 	}
 	var nilBroker *broker.EmbeddedBroker
 	if nilBroker.Close() != nil {

@@ -118,7 +118,7 @@ func (s state) drop(match func(fact) bool, pool *states) state {
 		}
 	}
 	if owned {
-		clear(s[len(out):len(s)])
+		clear(s[len(out):])
 	}
 	return out
 }
