@@ -138,11 +138,14 @@ func (c *Cast) ownAttributes(s Stimulus, w *Want) {
 	}
 }
 
+// target is the DN a set-forward sends calls to: a literal number as written, and any other name
+// a DN of the run like every DN name of the scenario (fresh on first use), so that a service that
+// checks the target gets a number it can route to.
 func (c *Cast) target(name string) string {
-	if v, ok := c.dns[name]; ok {
-		return v
+	if name != "" && strings.Trim(name, "0123456789") == "" {
+		return name
 	}
-	return name
+	return c.DN(name)
 }
 
 // known says whether a stimulus is one the Driver performs.
