@@ -2,6 +2,7 @@ package suite_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
@@ -46,5 +47,42 @@ func TestForwardTargetsAreDNsOfTheirOwn(t *testing.T) {
 		if got := st.Want[0].Attrs["OtherDN"]; got != sent {
 			t.Errorf("target %q: the event must echo OtherDN %q, want %q", target, got, sent)
 		}
+	}
+}
+
+// TestARepeatedOutageMayBeRefused: the spec publishes EventDNOutOfService "when an out-of-service
+// state is first detected", and the protocol lets an adapter refuse a request for the state a
+// DN is already in; so the outage flow's repeated out-of-service passes with either answer: the
+// event, or a refusal with invalid-state that produces nothing. Any other refusal still fails.
+func TestARepeatedOutageMayBeRefused(t *testing.T) {
+	sc, err := suite.LoadScenario("../../fixtures/scenarios/outage.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var repeated *suite.Stimulus
+	seen := 0
+	for i, s := range sc.Steps {
+		if s.Do == drive.StimulusOutOfService {
+			if seen++; seen == 2 {
+				repeated = &sc.Steps[i]
+			}
+		}
+	}
+	if repeated == nil {
+		t.Fatal("the outage flow has no repeated out-of-service step")
+	}
+	env := &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Refs: &drive.RefIDs{}, Driver: &forwardRecorder{}}
+	st, err := env.NewCast().Step(*repeated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := (suite.Outcome{Step: st, Err: fmt.Errorf("adapter: %w", drive.ErrInvalidState)}); !o.OK() {
+		t.Errorf("a repeated out-of-service refused with invalid-state fails the step:\n%s", o.Report())
+	}
+	if o := (suite.Outcome{Step: st, Err: drive.ErrNotLoggedIn}); o.OK() {
+		t.Error("a repeated out-of-service refused with not-logged-in passes the step")
+	}
+	if len(st.Want) == 0 || st.Want[0].ID != "EventDNOutOfService" {
+		t.Errorf("the step no longer expects the event when it is not refused: %+v", st.Want)
 	}
 }

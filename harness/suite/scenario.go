@@ -78,6 +78,12 @@ func (s Stimulus) check() error {
 	if _, ok := refusals[s.Refused]; s.Refused != "" && !ok {
 		return fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
 	}
+	if _, ok := refusals[s.OrRefused]; s.OrRefused != "" && !ok {
+		return fmt.Errorf("or-refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.OrRefused)
+	}
+	if s.OrRefused != "" && (s.Refused != "" || len(s.Expect) == 0) {
+		return fmt.Errorf("do %q: or-refused offers a refusal instead of the expected events; it needs expect and no refused", s.Do)
+	}
 	if s.Refused != "" && len(s.Expect) > 0 {
 		return fmt.Errorf("do %q: a refused stimulus produces nothing, yet expect lists %v", s.Do, s.Expect)
 	}

@@ -38,6 +38,9 @@ type Step struct {
 	// Refusal, if set, says the stimulus must be refused with this error (errors.Is) and produce
 	// nothing.
 	Refusal error
+	// MayRefuse, if set, is a refusal the stimulus may meet instead of producing Want (errors.Is);
+	// it then produces nothing. For requests the spec lets a system refuse or answer.
+	MayRefuse error
 }
 
 // Outcome is what a step did.
@@ -61,7 +64,7 @@ func (o Outcome) stimulusOK() bool {
 	if o.Step.Refusal != nil {
 		return o.Err != nil && errors.Is(o.Err, o.Step.Refusal)
 	}
-	return o.Err == nil
+	return o.Err == nil || o.Step.MayRefuse != nil && errors.Is(o.Err, o.Step.MayRefuse)
 }
 
 // Run performs a step: it marks the collector, performs the stimulus, waits until the wanted
@@ -218,8 +221,11 @@ func (o Outcome) Report() string {
 	switch {
 	case o.Step.Refusal != nil && !o.stimulusOK():
 		line("  expected it to be refused (%v); it returned %v", o.Step.Refusal, o.Err)
-	case o.Err != nil && o.Step.Refusal == nil:
+	case o.Err != nil && o.Step.Refusal == nil && !o.stimulusOK():
 		line("  the system under test returned an error: %v", o.Err)
+		if o.Step.MayRefuse != nil {
+			line("  (a refusal with %v would also have done)", o.Step.MayRefuse)
+		}
 	}
 	for _, w := range o.Missing {
 		line("  missing: %s on DN %s, expected by %s (timeout AGENTSTATE_TIMEOUT)", w.ID, strings.Join(o.Step.DNs, ","), o.Deadline.Format(time.RFC3339Nano))

@@ -29,6 +29,10 @@ type Stimulus struct {
 	// Refused names the refusal the stimulus must meet: out-of-service, not-logged-in,
 	// invalid-state, invalid-connid or invalid-request. It then produces nothing.
 	Refused string `json:"refused,omitempty"`
+	// OrRefused names a refusal the stimulus may meet instead of producing Expect (then nothing),
+	// for a request the spec lets a system answer either way, such as an out-of-service of a DN
+	// already out of service.
+	OrRefused string `json:"or-refused,omitempty"`
 }
 
 // Cast maps a scenario's names to the run's agents, DNs and calls. Names are created on first use.
@@ -85,6 +89,11 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 	if s.Refused != "" {
 		if st.Refusal = refusals[s.Refused]; st.Refusal == nil {
 			return st, fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
+		}
+	}
+	if s.OrRefused != "" {
+		if st.MayRefuse = refusals[s.OrRefused]; st.MayRefuse == nil {
+			return st, fmt.Errorf("or-refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.OrRefused)
 		}
 	}
 	for _, id := range s.Expect {
