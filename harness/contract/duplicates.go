@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -103,9 +104,11 @@ func stringEnd(raw []byte, start int) int {
 	return len(raw) - 1
 }
 
+// memberName is a member's name as encoding/json reads it: unescaped, and with each byte that is
+// not UTF-8 read as U+FFFD, so that the scanner and the decoder name the same member alike.
 func memberName(quoted []byte) []byte {
 	inner := quoted[1 : len(quoted)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return inner
 	}
 	var s string
