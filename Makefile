@@ -10,6 +10,8 @@ BENCH_COUNT ?= 6
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
 # reference producer (the run must then fail); LABELS=<filter> selects specs. Reports (JUnit,
 # JSON, summary, the captured stream) go to AGENTSTATE_REPORT_DIR (default reports/conformance).
+# A relative AGENTSTATE_SUT_COMMAND is resolved against the directory make ran from
+# (AGENTSTATE_WORKDIR), not specs/, where the suite runs.
 FAULT  ?=
 LABELS ?=
 GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
@@ -17,7 +19,7 @@ GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 # build or to start never shows the last run's verdict.
 conformance:
 	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; rm -f $$dir/summary.md $$dir/summary.json; \
-	AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
 	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status

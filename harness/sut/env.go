@@ -3,6 +3,9 @@ package sut
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
@@ -15,6 +18,10 @@ const (
 	EnvCommand = "AGENTSTATE_SUT_COMMAND" // the exec adapter's command line
 	EnvTimeout = "AGENTSTATE_SUT_TIMEOUT" // each stimulus's timeout on an adapter, e.g. 30s
 	EnvFault   = "AGENTSTATE_FAULT"       // a fault of the reference producer
+	// EnvWorkdir is the directory a relative AGENTSTATE_SUT_COMMAND is resolved against: the one
+	// the user ran from (make conformance passes it; the suite itself runs in specs/). Unset, the
+	// process's own working directory.
+	EnvWorkdir = "AGENTSTATE_WORKDIR"
 )
 
 // FromEnv returns the Driver the environment selects: the reference producer, publishing through
@@ -23,7 +30,7 @@ const (
 // while the reference producer is selected would otherwise certify the reference instead of the
 // team's service, and a fault asked of an adapter would never be injected.
 func FromEnv(getenv func(string) string, pub Publisher, opts ...Opt) (drive.Driver, error) {
-	s := settings{sut: getenv(EnvSUT), url: getenv(EnvURL), command: getenv(EnvCommand), timeout: getenv(EnvTimeout), fault: getenv(EnvFault)}
+	s := settings{sut: getenv(EnvSUT), url: getenv(EnvURL), command: getenv(EnvCommand), timeout: getenv(EnvTimeout), fault: getenv(EnvFault), workdir: getenv(EnvWorkdir)}
 	d, err := s.driver(pub, opts)
 	if err != nil {
 		return nil, fmt.Errorf("select system under test: %w", err)
@@ -31,7 +38,7 @@ func FromEnv(getenv func(string) string, pub Publisher, opts ...Opt) (drive.Driv
 	return d, nil
 }
 
-type settings struct{ sut, url, command, timeout, fault string }
+type settings struct{ sut, url, command, timeout, fault, workdir string }
 
 func (s settings) driver(pub Publisher, opts []Opt) (drive.Driver, error) {
 	switch s.sut {
@@ -114,6 +121,9 @@ func (s settings) http(opts []drive.Opt) (drive.Driver, error) {
 
 func (s settings) exec(opts []drive.Opt) (drive.Driver, error) {
 	argv, err := drive.ParseCommand(s.command)
+	if err == nil && len(argv) > 0 {
+		argv[0], err = s.program(argv[0])
+	}
 	if err == nil {
 		var a *drive.Adapter
 		if a, err = drive.NewExec(argv, opts...); err == nil {
@@ -121,4 +131,27 @@ func (s settings) exec(opts []drive.Opt) (drive.Driver, error) {
 		}
 	}
 	return nil, renamed(err, EnvCommand)
+}
+
+// program resolves the adapter's program: a name without a slash is looked up on the PATH when
+// it runs, an absolute path is kept, and a relative path is taken from the directory the user
+// ran from (AGENTSTATE_WORKDIR, else the working directory) and must be there.
+func (s settings) program(name string) (string, error) {
+	if !strings.Contains(name, "/") || filepath.IsAbs(name) {
+		return name, nil
+	}
+	base, origin := s.workdir, "the directory "+EnvWorkdir+" names"
+	if base == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", fmt.Errorf("resolve %s: %w", name, err)
+		}
+		base, origin = wd, "the working directory; set "+EnvWorkdir+" to resolve it elsewhere"
+	}
+	path := filepath.Join(base, name)
+	if _, err := os.Stat(path); err != nil {
+		return "", &drive.UsageError{Setting: EnvCommand, Found: s.command,
+			Expected: fmt.Sprintf("a program at %s, where it was looked for (a relative path is resolved against %s, %s)", path, base, origin)}
+	}
+	return path, nil
 }

@@ -3,6 +3,8 @@ package sut_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +33,7 @@ func TestFromEnv(t *testing.T) {
 		{"http with a fault", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_FAULT": "silent"}, "", "AGENTSTATE_FAULT", "only into"},
 		{"http with a command", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_SUT_COMMAND": "a"}, "", "AGENTSTATE_SUT_COMMAND", "unset"},
 		{"http with a bad timeout", map[string]string{"AGENTSTATE_SUT": "http", "AGENTSTATE_SUT_URL": "http://x", "AGENTSTATE_SUT_TIMEOUT": "soon"}, "", "AGENTSTATE_SUT_TIMEOUT", "positive duration"},
-		{"exec", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": `./adapter.sh --env "staging 2"`}, "*drive.Adapter", "", ""},
+		{"exec", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": `adapter.sh --env "staging 2"`}, "*drive.Adapter", "", ""},
 		{"exec without a command", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "  "}, "", "AGENTSTATE_SUT_COMMAND", "a command line"},
 		{"exec with an open quote", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": `./a.sh "x`}, "", "AGENTSTATE_SUT_COMMAND", "balanced quotes"},
 		{"exec with a URL", map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "a", "AGENTSTATE_SUT_URL": "http://x"}, "", "AGENTSTATE_SUT_URL", "unset"},
@@ -104,5 +106,33 @@ func TestConcurrentRequestsKeepOrderPerDN(t *testing.T) {
 	}
 	if len(evs) != dns*rounds*2 {
 		t.Fatalf("%d messages, want %d", len(evs), dns*rounds*2)
+	}
+}
+
+// TestARelativeCommandIsFoundWhereTheUserRanFrom: the suite runs in specs/, so a relative
+// AGENTSTATE_SUT_COMMAND (the README's ./my-adapter) is resolved against AGENTSTATE_WORKDIR, the
+// directory make conformance ran from, and a program that is not there is a usage error saying
+// where it looked, at start rather than at the first stimulus.
+func TestARelativeCommandIsFoundWhereTheUserRanFrom(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "my-adapter"), []byte("#!/bin/sh\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := func(command string) func(string) string {
+		return func(k string) string {
+			return map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": command, "AGENTSTATE_WORKDIR": dir}[k]
+		}
+	}
+	d, err := sut.FromEnv(env("./my-adapter --env test"), &sut.Memory{})
+	if err != nil {
+		t.Fatalf("./my-adapter in %s: %v", dir, err)
+	}
+	if name := fmt.Sprint(d); !strings.Contains(name, filepath.Join(dir, "my-adapter")) {
+		t.Errorf("the adapter runs %q, want %s", name, filepath.Join(dir, "my-adapter"))
+	}
+	_, err = sut.FromEnv(env("./no-such-adapter"), &sut.Memory{})
+	var usage *drive.UsageError
+	if !errors.As(err, &usage) || usage.Setting != "AGENTSTATE_SUT_COMMAND" || !strings.Contains(err.Error(), filepath.Join(dir, "no-such-adapter")) {
+		t.Errorf("a missing ./no-such-adapter: %v; want a usage error naming %s", err, filepath.Join(dir, "no-such-adapter"))
 	}
 }
