@@ -260,19 +260,29 @@ const coordinatorWait = 30 * time.Second
 // fetchCommitted fetches a group's committed offsets, asking again while the answer is an error
 // Kafka calls retriable (the coordinator not available, loading, or moved), for coordinatorWait.
 func fetchCommitted(ctx context.Context, adm *kadm.Client, group string) (kadm.OffsetResponses, error) {
-	deadline := time.Now().Add(coordinatorWait)
-	for {
+	ctx, cancel := context.WithTimeout(ctx, coordinatorWait)
+	defer cancel()
+	return retry(ctx, 250*time.Millisecond, kerr.IsRetriable, func() (kadm.OffsetResponses, error) {
 		committed, err := adm.FetchOffsets(ctx, group)
 		if err == nil {
 			err = committed.Error()
 		}
-		if err == nil || !kerr.IsRetriable(err) || time.Now().After(deadline) {
-			return committed, err
+		return committed, err
+	})
+}
+
+// retry calls f until it succeeds, ctx ends, or it fails with an error again does not accept,
+// pausing between calls; it returns f's last answer.
+func retry[T any](ctx context.Context, pause time.Duration, again func(error) bool, f func() (T, error)) (T, error) {
+	for {
+		v, err := f()
+		if err == nil || !again(err) || ctx.Err() != nil {
+			return v, err
 		}
 		select {
 		case <-ctx.Done():
-			return committed, err
-		case <-time.After(250 * time.Millisecond):
+			return v, err
+		case <-time.After(pause):
 		}
 	}
 }
@@ -466,11 +476,11 @@ func (c *consumer) listBounds(ctx context.Context, cl *kgo.Client) (map[int32]in
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Idle)
 	defer cancel()
 	adm := kadm.NewClient(cl)
-	starts, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, c.opts.Topic) })
+	starts, err := listOffsets(ctx, func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, c.opts.Topic) })
 	if err != nil {
 		return nil, fmt.Errorf("list start offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
 	}
-	ends, err := retryListing(ctx, func() (kadm.ListedOffsets, error) { return adm.ListEndOffsets(ctx, c.opts.Topic) })
+	ends, err := listOffsets(ctx, func() (kadm.ListedOffsets, error) { return adm.ListEndOffsets(ctx, c.opts.Topic) })
 	if err != nil {
 		return nil, fmt.Errorf("list end offsets of %s at the stop, within %s: %w", c.opts.Topic, c.opts.Idle, err)
 	}
@@ -482,23 +492,17 @@ func (c *consumer) listBounds(ctx context.Context, cl *kgo.Client) (map[int32]in
 	return out, nil
 }
 
-// retryListing lists offsets until the broker answers or ctx ends: a broker restarting refuses
+// listOffsets lists offsets until the broker answers or ctx ends: a broker restarting refuses
 // connections for a while, and the stop waits for it as long as it waits for records.
-func retryListing(ctx context.Context, list func() (kadm.ListedOffsets, error)) (kadm.ListedOffsets, error) {
-	for {
+func listOffsets(ctx context.Context, list func() (kadm.ListedOffsets, error)) (kadm.ListedOffsets, error) {
+	always := func(error) bool { return true }
+	return retry(ctx, 100*time.Millisecond, always, func() (kadm.ListedOffsets, error) {
 		listed, err := list()
 		if err == nil {
 			err = listed.Error()
 		}
-		if err == nil || ctx.Err() != nil {
-			return listed, err
-		}
-		select {
-		case <-ctx.Done():
-			return listed, err
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+		return listed, err
+	})
 }
 
 // skipDeleted records offsets below a partition's start offset that were never read as a gap,
@@ -507,14 +511,9 @@ func (c *consumer) skipDeleted(p int32, start int64) {
 	if c.owned != nil && !c.owned[p] {
 		return
 	}
-	next, known := c.next[p]
-	if !known || next >= start {
-		return
+	if next, known := c.next[p]; known && next < start {
+		c.lostLocked(p, next, start)
 	}
-	acct := c.account(p, start)
-	acct.Gaps = append(acct.Gaps, report.Gap{From: next, To: start - 1})
-	acct.DataLoss = append(acct.DataLoss, report.Gap{From: next, To: start - 1})
-	c.advance(p, start)
 }
 
 // take hands each record of a poll to the sink, partition by partition, skipping re-deliveries.
@@ -560,6 +559,11 @@ func isFatal(err error) bool {
 func (c *consumer) lost(p int32, from, to int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.lostLocked(p, from, to)
+}
+
+// lostLocked is lost for callers that hold c.mu.
+func (c *consumer) lostLocked(p int32, from, to int64) {
 	acct := c.account(p, to)
 	acct.DataLoss = append(acct.DataLoss, report.Gap{From: from, To: to - 1})
 	if next, known := c.next[p]; known && next < to {

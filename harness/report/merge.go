@@ -205,7 +205,7 @@ func checkEnds(out *Report, p int32, joined []Gap) {
 	to, hasTo := out.Consumed.Ends[p]
 	if !hasFrom || !hasTo {
 		if len(joined) == 0 {
-			hole(out, p, Gap{From: -1, To: -1}, "no report recorded its range")
+			unranged(out, p)
 		}
 		return
 	}
@@ -226,12 +226,6 @@ func checkEnds(out *Report, p int32, joined []Gap) {
 // hole reports offsets of a partition nobody judged, unless an observer saw them as a gap while
 // it owned the partition (that observer's consume.gap finding, kept in the merge, tells of it).
 func hole(out *Report, p int32, g Gap, where string) {
-	if g.From < 0 {
-		out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation,
-			Expected: "every partition of the topic judged by some observer", Found: "no observer judged it, and no report recorded its range",
-			Message: fmt.Sprintf("partition %d: no observer judged any offset of it and no report recorded its range (%s); merge the reports of every observer of the group", p, where)})
-		return
-	}
 	if covered(g, out.Consumed.Partitions[p]) {
 		return
 	}
@@ -239,6 +233,14 @@ func hole(out *Report, p int32, g Gap, where string) {
 		Place:    finding.Place{Partition: p, Offset: g.From, HasOffset: true},
 		Expected: "every offset judged by some observer", Found: fmt.Sprintf("offsets %d to %d judged by none", g.From, g.To),
 		Message: fmt.Sprintf("partition %d: offsets %d to %d were judged by no observer (%s); merge the reports of every observer of the group, and judge again what a killed observer had judged", p, g.From, g.To, where)})
+}
+
+// unranged reports a partition of the topic that no observer judged and no report recorded a
+// range for: nothing says which offsets it held, so nothing proves they were judged.
+func unranged(out *Report, p int32) {
+	out.Add(finding.Finding{Rule: RuleMergeGap, Severity: finding.Violation,
+		Expected: "every partition of the topic judged by some observer", Found: "no observer judged it, and no report recorded its range",
+		Message: fmt.Sprintf("partition %d: no observer judged any offset of it and no report recorded its range; merge the reports of every observer of the group", p)})
 }
 
 // covered says whether a hole lies within a gap an observer saw while it owned the partition.
