@@ -18,8 +18,9 @@ GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 # The summary is printed last; an earlier run's is removed first, so that a suite that fails to
 # build or to start never shows the last run's verdict.
 conformance:
-	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; rm -f $$dir/summary.md $$dir/summary.json; \
-	AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; case $$dir in /*) ;; *) dir=$(CURDIR)/$$dir;; esac; \
+	rm -f $$dir/summary.md $$dir/summary.json $$dir/junit.xml $$dir/ginkgo.json; \
+	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
 	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status

@@ -26,7 +26,7 @@ func NewExec(command []string, opts ...Opt) (*Adapter, error) {
 			Setting: "adapter command", Expected: "a command line, e.g. ./adapter.sh --env test",
 		})
 	}
-	t := &execTransport{argv: append([]string(nil), command...), env: c.env, maxBody: c.maxBody}
+	t := &execTransport{argv: append([]string(nil), command...), env: c.env, dir: c.dir, maxBody: c.maxBody}
 	return &Adapter{name: "exec " + strings.Join(command, " "), t: t, cfg: c}, nil
 }
 
@@ -37,12 +37,14 @@ const waitDelay = 2 * time.Second
 type execTransport struct {
 	argv    []string
 	env     []string
+	dir     string
 	maxBody int64
 }
 
 func (e *execTransport) exchange(ctx context.Context, body []byte, s Stimulus) (answer, *AdapterError) {
 	cmd := exec.CommandContext(ctx, e.argv[0], e.argv[1:]...)
 	cmd.Env = append(append(os.Environ(), e.env...), "AGENTSTATE_STIMULUS="+string(s))
+	cmd.Dir = e.dir
 	cmd.Stdin = bytes.NewReader(body)
 	stdout := &capped{limit: e.maxBody}
 	stderr := &capped{limit: answerLimit}

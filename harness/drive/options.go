@@ -14,6 +14,7 @@ type cfg struct {
 	timeout time.Duration
 	maxBody int64
 	client  *http.Client
+	dir     string
 	env     []string
 }
 
@@ -61,6 +62,11 @@ func WithMaxBody(n int64) Opt { return optFunc(func(c *cfg) { c.maxBody = n }) }
 // WithHTTPClient sets the client of an HTTP adapter, e.g. for TLS; the default is a client of its
 // own with no timeout of its own (WithTimeout bounds each stimulus). NewExec ignores it.
 func WithHTTPClient(client *http.Client) Opt { return optFunc(func(c *cfg) { c.client = client }) }
+
+// WithDir runs an exec adapter's command in dir, so that its own relative paths (a script it
+// runs, its configuration) are the user's; the default is the harness's working directory (the
+// suite's is specs/). NewHTTP ignores it.
+func WithDir(dir string) Opt { return optFunc(func(c *cfg) { c.dir = dir }) }
 
 // WithEnv adds NAME=value variables to the environment an exec adapter's command inherits from the
 // harness; the default adds none (besides AGENTSTATE_STIMULUS). NewHTTP ignores it.

@@ -124,6 +124,9 @@ func (s settings) exec(opts []drive.Opt) (drive.Driver, error) {
 	if err == nil && len(argv) > 0 {
 		argv[0], err = s.program(argv[0])
 	}
+	if s.workdir != "" {
+		opts = append(opts, drive.WithDir(s.workdir)) // the command's own relative paths are the user's too
+	}
 	if err == nil {
 		var a *drive.Adapter
 		if a, err = drive.NewExec(argv, opts...); err == nil {

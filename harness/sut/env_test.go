@@ -136,3 +136,20 @@ func TestARelativeCommandIsFoundWhereTheUserRanFrom(t *testing.T) {
 		t.Errorf("a missing ./no-such-adapter: %v; want a usage error naming %s", err, filepath.Join(dir, "no-such-adapter"))
 	}
 }
+
+// TestTheAdapterRunsWhereTheUserRanFrom: the exec adapter's command runs in AGENTSTATE_WORKDIR,
+// so its own relative paths (sh ./adapter.sh, a configuration file) are the user's too.
+func TestTheAdapterRunsWhereTheUserRanFrom(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "adapter.sh"), []byte("#!/bin/sh\ncat >/dev/null\necho '{\"ok\": true}'\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "sh ./adapter.sh", "AGENTSTATE_WORKDIR": dir}
+	d, err := sut.FromEnv(func(k string) string { return env[k] }, &sut.Memory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.DNDOn(t.Context(), drive.Request{Tenant: "t1", DN: "5001", ReferenceID: 1}); err != nil {
+		t.Errorf("sh ./adapter.sh with AGENTSTATE_WORKDIR=%s: %v", dir, err)
+	}
+}
