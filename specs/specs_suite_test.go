@@ -17,6 +17,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
+	"github.com/voice-agentstate/conformance/harness/report"
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
 
@@ -115,18 +116,24 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 	}
 })
 
-// atomically has write produce a file beside path, then renames it over path, so that path holds
-// the earlier report or the new one, never a part.
+// atomically has write (a Ginkgo reporter, which writes to a path) produce the report in a
+// directory of its own, then puts it at path with report.WriteFile, so that path holds the
+// earlier report or the new one, never a part.
 func atomically(path string, write func(string) error) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	err := write(tmp)
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
+	dir, err := os.MkdirTemp("", "agentstate-report-")
 	if err != nil {
-		os.Remove(tmp)
+		return err
 	}
-	return err
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, filepath.Base(path))
+	if err := write(tmp); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(tmp)
+	if err != nil {
+		return err
+	}
+	return report.WriteFile(path, b)
 }
 
 // runOf is the account of the Ginkgo run for the summary: its outcome, the specs that ran and

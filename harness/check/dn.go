@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -46,24 +45,25 @@ func (m model) pairing() pairing {
 func (m model) serviceName(e *event) (string, bool) {
 	switch m.pairing() {
 	case pairAll:
-		return "", !m.keyed || tenantOnly(e.place)
+		return "", !m.keyed || tenantOnly(e)
 	case pairByKey:
-		return e.place.Key, e.place.HasKey && !tenantOnly(e.place)
+		return e.place.Key, e.place.HasKey && !tenantOnly(e)
 	}
 	return "", false
 }
 
 // tenantOnly says whether the event's key is known and names no agent: "t1:", or no ':' at all.
-func tenantOnly(p finding.Place) bool {
-	if !p.HasKey {
+// The key is split as key.format splits it, so a tenant holding ':' reads right.
+func tenantOnly(e *event) bool {
+	if !e.place.HasKey {
 		return false
 	}
-	_, agent, found := strings.Cut(p.Key, ":")
-	return !found || agent == ""
+	_, agent := splitKey(e.place.Key, e.tenant, "")
+	return agent == ""
 }
 
 // serviceFor returns the DN's service status as it applies to an event, and the mark of the
-// service event that set it (nil for the baseline).
+// service event that set it (the zero mark for the baseline).
 func (m model) serviceFor(s state, e *event) (status, mark) {
 	f, ok := serviceFact(s)
 	if !ok {

@@ -59,9 +59,6 @@ func valueFinding(event string, doc any, keyword string, e *jsonschema.Validatio
 // unexplained is the finding of a failing location the words above could say nothing about:
 // a violation named after its keyword, with jsonschema/v5's message.
 func unexplained(event, keyword string, e *jsonschema.ValidationError) finding.Finding {
-	if keyword == "" {
-		keyword = "false"
-	}
 	return finding.Finding{
 		Rule: "schema." + kebab(keyword), Severity: finding.Violation, Event: event,
 		Pointer: e.InstanceLocation, Expected: "a value the schema at " + keywordPlace(e) + " accepts", Found: e.Message,
@@ -110,7 +107,7 @@ func (s *Set) undeclared(event string, e *jsonschema.ValidationError) []finding.
 	if i < 0 {
 		return nil
 	}
-	name := strings.ReplaceAll(strings.ReplaceAll(e.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
+	name := unescape(e.InstanceLocation[i+1:])
 	return []finding.Finding{s.unknownAttribute(event, e.InstanceLocation[:i], name)}
 }
 
@@ -221,7 +218,7 @@ func lookup(doc any, pointer string) any {
 	}
 	cur := doc
 	for _, tok := range strings.Split(pointer[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = unescape(tok)
 		switch v := cur.(type) {
 		case map[string]any:
 			cur = v[tok]
@@ -282,13 +279,18 @@ func attrName(pointer string) string {
 	}
 	parts := strings.Split(pointer[1:], "/")
 	for i, p := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
+		parts[i] = unescape(p)
 	}
 	return strings.Join(parts, ".")
 }
 
 func escape(name string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
+}
+
+// unescape reads one token of a JSON pointer back into the name it escapes.
+func unescape(tok string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 }
 
 // kebab turns a keyword such as minLength into min-length.

@@ -16,40 +16,42 @@ import (
 // Printable, as part of the whole line it is printed on, before it reaches stdout, stderr or a
 // summary, so that no record can write a line, or a command, of its own.
 func Printable(s string) string {
-	if !printable(s) {
-		s = escape(s)
-	}
+	s = escape(s)
 	if rest := strings.TrimLeft(s, " "); strings.HasPrefix(rest, "::") {
 		s = s[:len(s)-len(rest)] + `\x3a` + rest[1:]
 	}
 	return s
 }
 
+// escape writes every rune that is not printable, and every byte that is not UTF-8, as its Go
+// escape; s itself, without a copy, when it has none.
 func escape(s string) string {
 	var b strings.Builder
+	started := false // whether b holds s up to i, escaped
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		bad := r == utf8.RuneError && size == 1
 		switch {
-		case r == utf8.RuneError && size == 1:
+		case !bad && unicode.IsPrint(r):
+			if started {
+				b.WriteString(s[i : i+size])
+			}
+			i += size
+			continue
+		case !started:
+			started = true
+			b.WriteString(s[:i])
+		}
+		if bad {
 			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
-		case unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
+		} else {
 			q := strconv.QuoteRuneToASCII(r)
 			b.WriteString(q[1 : len(q)-1])
 		}
 		i += size
 	}
-	return b.String()
-}
-
-func printable(s string) bool {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || !unicode.IsPrint(r) {
-			return false
-		}
-		i += size
+	if !started {
+		return s
 	}
-	return true
+	return b.String()
 }

@@ -48,7 +48,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if v := getenv("AGENTSTATE_SERVICE_KEY"); v != "" {
 		if c.ServiceKey, err = check.ParseServiceKey(v); err != nil {
-			return c, fmt.Errorf("AGENTSTATE_SERVICE_KEY=%q: expected agent, tenant or unknown", v)
+			return c, fmt.Errorf("AGENTSTATE_SERVICE_KEY: %w", err)
 		}
 	}
 	if strings.Contains(c.Tenant, ":") {

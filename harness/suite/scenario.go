@@ -75,11 +75,11 @@ func (s Stimulus) check() error {
 	if s.DN == "" {
 		return fmt.Errorf("do %q: no dn", s.Do)
 	}
-	if _, ok := refusals[s.Refused]; s.Refused != "" && !ok {
-		return fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
+	if _, err := refusal("refused", s.Refused); err != nil {
+		return err
 	}
-	if _, ok := refusals[s.OrRefused]; s.OrRefused != "" && !ok {
-		return fmt.Errorf("or-refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.OrRefused)
+	if _, err := refusal("or-refused", s.OrRefused); err != nil {
+		return err
 	}
 	if s.OrRefused != "" && (s.Refused != "" || len(s.Expect) == 0) {
 		return fmt.Errorf("do %q: or-refused offers a refusal instead of the expected events; it needs expect and no refused", s.Do)

@@ -70,6 +70,17 @@ var refusals = map[string]error{
 	"invalid-connid": drive.ErrInvalidConnID, "invalid-request": drive.ErrInvalidRequest,
 }
 
+// refusal is the error a scenario's refusal name (of its field) stands for; nil for "".
+func refusal(field, name string) (error, error) {
+	if name == "" {
+		return nil, nil
+	}
+	if err, ok := refusals[name]; ok {
+		return err, nil
+	}
+	return nil, fmt.Errorf("%s %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", field, name)
+}
+
 // requestEvents are caused by a client request, so they echo its ReferenceID. Hook and service
 // stimuli are physical: their events carry none.
 var physical = map[drive.Stimulus]bool{
@@ -86,15 +97,11 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 	}
 	req := c.env.Request(c.DN(s.DN))
 	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) }}
-	if s.Refused != "" {
-		if st.Refusal = refusals[s.Refused]; st.Refusal == nil {
-			return st, fmt.Errorf("refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.Refused)
-		}
+	if st.Refusal, err = refusal("refused", s.Refused); err != nil {
+		return st, err
 	}
-	if s.OrRefused != "" {
-		if st.MayRefuse = refusals[s.OrRefused]; st.MayRefuse == nil {
-			return st, fmt.Errorf("or-refused %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", s.OrRefused)
-		}
+	if st.MayRefuse, err = refusal("or-refused", s.OrRefused); err != nil {
+		return st, err
 	}
 	for _, id := range s.Expect {
 		st.Want = append(st.Want, c.want(s, req, id))
