@@ -15,6 +15,9 @@ type Checker struct {
 	plain  *scope
 	parts  map[int32]*scope
 	pool   states
+	// unjudgedService counts the service events whose key does not fit the service-key setting,
+	// which the outage rules could therefore not judge.
+	unjudgedService int
 }
 
 // scope is the state of one totally ordered part of the stream.
@@ -52,6 +55,11 @@ func (c *Checker) Step(ev Event) []finding.Finding {
 	e := parse(k, ev, c.intern(ev.Place.File))
 	c.pool.begin()
 	m := model{initial: sc.initial, serviceKey: c.cfg.serviceKey, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
+	if e.kind == evOutOfService || e.kind == evBackInService {
+		if _, paired := m.serviceName(&e); !paired {
+			c.unjudgedService++
+		}
+	}
 	found := m.stateless(&e)
 	found = append(found, sc.tick(m, &e)...)
 	return append(found, sc.advance(m, &e)...)
@@ -177,3 +185,8 @@ func (c *Checker) Restart(partition int32) {
 	}
 	c.parts[partition] = newScope(Unknown, true, partition)
 }
+
+// UnjudgedServiceEvents is how many EventDNOutOfService and EventDNBackInService the outage rules
+// could not judge, because their key does not fit the service-key setting (WithServiceKey): a
+// run that passes judged its outages only as far as this says.
+func (c *Checker) UnjudgedServiceEvents() int { return c.unjudgedService }

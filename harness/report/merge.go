@@ -75,6 +75,7 @@ func mergeOne(out, r *Report, segs map[int32][]Gap) {
 	}
 	out.Files = append(out.Files, r.Files...)
 	out.Lines, out.Events, out.Undecodable = out.Lines+r.Lines, out.Events+r.Events, out.Undecodable+r.Undecodable
+	out.ServiceUnjudged += r.ServiceUnjudged
 	for id, n := range r.PerEvent {
 		out.PerEvent[id] += n
 	}

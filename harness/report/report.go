@@ -40,6 +40,9 @@ type Report struct {
 	// judged: read, not judged again, and not in Lines. observe accounts for its own per
 	// partition, under Consumed.
 	Redelivered int `json:"redelivered,omitempty"`
+	// ServiceUnjudged counts the service events whose key did not fit the service key, so that
+	// the outage rules could not judge them.
+	ServiceUnjudged int `json:"service_events_unjudged,omitempty"`
 
 	source string // the file Read read it from, to name it in merge's findings
 }
@@ -139,6 +142,9 @@ func (r *Report) Summary(w io.Writer) {
 	line("%s)", head)
 	if r.Broker != nil {
 		line("  from %s", r.Broker)
+	}
+	if r.ServiceUnjudged > 0 {
+		line("  service events not judged by the outage rules: %d (their key does not fit --service-key %s; see the README's Service key table)", r.ServiceUnjudged, r.ServiceKey)
 	}
 	if j := r.Judged; j != nil && j.FastPath {
 		line("  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d",

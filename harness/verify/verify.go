@@ -276,6 +276,7 @@ func (p *Pipeline) count(j *judged) {
 
 // Finish adds the findings only the whole run can show and returns the report. Call it once.
 func (p *Pipeline) Finish() *report.Report {
+	p.rep.ServiceUnjudged = p.chk.UnjudgedServiceEvents()
 	before := len(p.rep.Violations)
 	p.rep.Finish()
 	if p.opts.OnFinding != nil {

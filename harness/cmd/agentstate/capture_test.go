@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/voice-agentstate/conformance/harness/report"
 )
 
 // Offline judging of captures (issue 14, items 5, 6 and 12): a capture is judged as Kafka
@@ -232,5 +234,28 @@ func TestVerifyARepeatThatDiffersIsNotARedelivery(t *testing.T) {
 	r := agentstate(t, "", nil, "verify", "--initial-state", "clean", file)
 	if r.code != exitFindings || !strings.Contains(r.stdout, file+":4 (key \"t1:1001\", partition 0, offset 1): violation [capture.conflict]") || !strings.Contains(r.stdout, file+":2") {
 		t.Fatalf("exit %d, want %d with capture.conflict at line 4 naming line 2\n%s%s", r.code, exitFindings, r.stdout, r.stderr)
+	}
+}
+
+// TestAPassSaysWhichServiceEventsItCouldNotJudge: under --service-key agent (the default), service
+// events keyed {tenant}: cannot be paired with the agent events of their DN, so the outage rules
+// do not judge them; a run that passes says how many it left so, in its summary and report,
+// rather than passing silently. With --service-key tenant they are judged.
+func TestAPassSaysWhichServiceEventsItCouldNotJudge(t *testing.T) {
+	file := "../../../fixtures/sequences/dn.event-during-outage.partition.break.jsonl"
+	rep := filepath.Join(t.TempDir(), "report.json")
+	r := agentstate(t, "", nil, "verify", "--report-json", rep, file)
+	if !strings.Contains(r.stdout, "service events not judged by the outage rules: 1") {
+		t.Errorf("the summary does not say the outage was left unjudged:\n%s", r.stdout)
+	}
+	got, err := report.Read(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ServiceUnjudged != 1 {
+		t.Errorf("report: %d service events not judged, want 1", got.ServiceUnjudged)
+	}
+	if r := agentstate(t, "", nil, "verify", "--service-key", "tenant", file); strings.Contains(r.stdout, "not judged by the outage rules") || r.code != exitFindings {
+		t.Errorf("--service-key tenant: exit %d, want %d with the outage judged\n%s", r.code, exitFindings, r.stdout)
 	}
 }
