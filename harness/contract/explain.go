@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -184,7 +185,7 @@ func expectation(keyword, msg string) string {
 		if i := strings.Index(msg, " but found"); i >= 0 {
 			msg = msg[:i]
 		}
-		return "a number " + msg
+		return "a number " + integralBound(msg)
 	case "minLength", "maxLength":
 		msg = strings.TrimPrefix(msg, "length must be ")
 		if i := strings.Index(msg, ", but got"); i >= 0 {
@@ -195,6 +196,20 @@ func expectation(keyword, msg string) string {
 		return "a string matching " + strings.Trim(strings.TrimPrefix(msg, "does not match pattern "), "'")
 	}
 	return msg
+}
+
+// integralBound writes a bound such as ">= 9.466848e+08", which jsonschema/v5 prints as a float,
+// as the integer it is (">= 946684800"), so that a user can compare it with the value found.
+func integralBound(msg string) string {
+	op, num, ok := strings.Cut(msg, " ")
+	if !ok {
+		return msg
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) >= 1<<53 {
+		return msg
+	}
+	return op + " " + strconv.FormatInt(int64(f), 10)
 }
 
 // enumExpectation lists the allowed values, or the first few of a long list.

@@ -174,13 +174,13 @@ func TestFastPathAgreesWithV5OnNearMisses(t *testing.T) {
 	set := builtin(t)
 	valid, _ := fixtureMessages(t)
 	extra := [][]byte{
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extensions":{"ReasonCode":"x","k":{"n":{"m":1}}},"Reasons":{"a":"b","c":2}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extensions":{"ReasonCode":"x","k":{"n":{"m":1}}},"Reasons":{"a":"b","c":2}}`),
 		[]byte(`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"é5001","ThisDNRole":"RoleObserver","ReferenceID":-0}`),
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":"s","time":{"seconds":1,"useconds":999999}}`),
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Reasons":{"a":1,"b":{"a":2,"b":3}}}`),
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Reasons":{"a":1,"a":2}}`),
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001"}`),
-		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extensions":{"k":{"n":1,"n":2}}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":"s","time":{"seconds":1764035100,"useconds":999999}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Reasons":{"a":1,"b":{"a":2,"b":3}}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Reasons":{"a":1,"a":2}}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"AgentID":"1001"}`),
+		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extensions":{"k":{"n":1,"n":2}}}`),
 	}
 	n, accepted := 0, 0
 	for _, raw := range append(compact(valid), extra...) {
@@ -201,7 +201,7 @@ func TestFastPathAgreesWithV5OnNearMisses(t *testing.T) {
 // JSON go to v5, which accepts them; the fast path never guesses.
 func TestFastPathDeclinesWhatItDoesNotImplement(t *testing.T) {
 	set := builtin(t)
-	const head = `{"id":"EventOffHook","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0}`
+	const head = `{"id":"EventOffHook","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0}`
 	deep := strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001)
 	for name, raw := range map[string]string{
 		"an escaped string":      head + `,"CallHistory":{"k":"a\u0062c"}}`,
@@ -283,12 +283,12 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 		{"free ReferenceID", defs, []string{"$defs", "ReferenceID"}, true, false, ""},
 		// One event departs from the shared definitions: its members are judged once its id is known.
 		{"one event's ThisDN is an integer", "EventDNDOn.schema.json", []string{"properties", "ThisDN"}, map[string]any{"type": "integer"}, false,
-			`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1,"useconds":0}}`},
+			`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1764035100,"useconds":0}}`},
 		{"one event's schema wants an array", "EventDNDOn.schema.json", []string{"type"}, "array", false, ""},
 		{"one event takes any attribute", "EventDNDOn.schema.json", []string{"additionalProperties"}, nil, false,
-			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":{"a":[1]},"Other":"y"}`},
+			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extra":{"a":[1]},"Other":"y"}`},
 		{"one event takes string attributes", "EventDNDOn.schema.json", []string{"additionalProperties"}, map[string]any{"type": "string"}, false,
-			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Other":"y"}`},
+			`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extra":"x","Other":"y"}`},
 	}
 	valid, other := fixtureMessages(t)
 	for _, e := range edits {
@@ -326,16 +326,16 @@ func TestFastPathFollowsTheSchemasDir(t *testing.T) {
 				t.Error("no event lost its fast path, yet it accepted none of the fixtures")
 			}
 			for _, raw := range []string{
-				`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"AgentID":12}`,
-				`{"id":"EventAgentLogin","Server":1,"ThisDN":{"x":[1,true,null]},"time":{"seconds":1,"useconds":0}}`,
+				`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"AgentID":12}`,
+				`{"id":"EventAgentLogin","Server":1,"ThisDN":{"x":[1,true,null]},"time":{"seconds":1764035100,"useconds":0}}`,
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":2}`,
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":null}`,
 				`{"id":"EventMuteOff","ConnID":"00000000000000aF","ThisDN":"5001","ThisDNRole":"RoleObserver","ReferenceID":{"a":[],"b":{}}}`,
-				`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1,"useconds":0}}`,
-				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Other":"y"}`,
-				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001","Extra":7}`,
-				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"AgentID":"1001"}`,
-				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0},"Extra":"x","Extra":"y"}`,
+				`{"id":"EventDNDOn","ThisDN":5001,"Server":1,"time":{"seconds":1764035100,"useconds":0}}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extra":"x","Other":"y"}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"AgentID":"1001","Extra":7}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"AgentID":"1001"}`,
+				`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extra":"x","Extra":"y"}`,
 			} {
 				for _, m := range append(mutants([]byte(raw)), []byte(raw)) {
 					agree(t, set, m)

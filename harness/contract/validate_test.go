@@ -31,7 +31,7 @@ func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
 		{"number too large for math/big (crashed jsonschema/v5)", `{"id":"EventAgentReady","time":{"seconds":1e1000001}}`, contract.RuleNumber, finding.Violation, true},
 		{"number with an exponent past float64 (slow in math/big)", `{"id":"EventAgentReady","time":{"seconds":1e999999}}`, contract.RuleNumber, finding.Violation, true},
 		{"number of 65 digits", `{"id":"EventAgentReady","ReferenceID":` + strings.Repeat("9", 65) + `}`, contract.RuleNumber, finding.Violation, true},
-		{"duplicate member, nested", `{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"seconds":1,"useconds":0}}`, contract.RuleDuplicateKey, finding.Violation, true},
+		{"duplicate member, nested", `{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"seconds":1764035101,"useconds":0}}`, contract.RuleDuplicateKey, finding.Violation, true},
 		{"documented but uncovered id", `{"id":"EventQueueLogout","ThisDN":"5001"}`, contract.RuleNotCovered, finding.Warning, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -50,23 +50,23 @@ func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
 func TestFindingWording(t *testing.T) {
 	set := builtin(t)
 	for _, c := range []struct{ msg, want string }{
-		{`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0}}`,
+		{`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0}}`,
 			"EventAgentReady: mandatory attribute AgentWorkMode is missing"},
-		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":1000000}}`,
+		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":1000000}}`,
 			"EventDNDOn: attribute time.useconds: expected a number <= 999999, found 1000000"},
-		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1}}`,
+		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1764035100}}`,
 			"EventDNDOn: attribute time lacks its mandatory member useconds"},
-		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"ReferenceID":"12"}`,
+		{`{"id":"EventDNDOn","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"ReferenceID":"12"}`,
 			`EventDNDOn: attribute ReferenceID: expected integer, found string "12"`},
-		{`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"AgentId":"1001"}`,
+		{`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"AgentId":"1001"}`,
 			"EventAgentLogin: attribute AgentId is not part of the contract (did you mean AgentID?)"},
-		{`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"Agent ID":"1001"}`,
+		{`{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"Agent ID":"1001"}`,
 			"EventAgentLogin: attribute Agent ID is not part of the contract (did you mean AgentID?)"},
 		{`{"id":"EventMuteOn","ThisDN":"5001","ThisDNRole":"RoleDestination","ConnID":"12"}`,
 			"EventMuteOn: attribute ConnID: expected a string matching ^[0-9a-fA-F]{16}$, found \"12\""},
-		{`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"AgentWorkMode":"Ready"}`,
+		{`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"AgentWorkMode":"Ready"}`,
 			`EventAgentReady: attribute AgentWorkMode: expected one of "AgentWorkModeUnknown", "AgentManualIn", "AgentAutoIn", "AgentLegalGuard", "AgentAfterCallWork", "AgentAuxWork", "AgentNoCallDisconnect", "AgentWalkAway", "AgentReturnBack", found "Ready"`},
-		{`{"id":"EventOffHook","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"CallState":"Ok"}`,
+		{`{"id":"EventOffHook","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"CallState":"Ok"}`,
 			`EventOffHook: attribute CallState: expected one of "CallStateOk", "CallStateTransferred", "CallStateConferenced", "CallStateGeneralError", "CallStateSystemError", "CallStateRemoteRelease", "CallStateBusy", "CallStateNoAnswer", "CallStateSitDetected", … (34 values in all), found "Ok"`},
 	} {
 		res := set.Validate([]byte(c.msg))
@@ -120,7 +120,7 @@ func TestSchemasDirReplacesTheBuiltInSet(t *testing.T) {
 	if set.Source() != dir {
 		t.Errorf("source = %q, want %q", set.Source(), dir)
 	}
-	msg := []byte(`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},"AgentWorkMode":1}`)
+	msg := []byte(`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},"AgentWorkMode":1}`)
 	if res := set.Validate(msg); len(res.Findings) != 0 {
 		t.Errorf("custom schemas: want no finding, got %v", res.Findings)
 	}

@@ -14,9 +14,9 @@ import (
 // violation, and let v5's findings and reading stand.
 func TestAFastPathThatLiesIsCaught(t *testing.T) {
 	lines := []string{
-		`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1,"useconds":0}}`,  // valid
-		`{"id":"EventDNDOn","ThisDN":"5001","Server":-1,"time":{"seconds":1,"useconds":0}}`, // Server < 0
-		`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":2,"useconds":0}}`,  // valid, misread below
+		`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0}}`,  // valid
+		`{"id":"EventDNDOn","ThisDN":"5001","Server":-1,"time":{"seconds":1764035100,"useconds":0}}`, // Server < 0
+		`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035102,"useconds":0}}`,  // valid, misread below
 	}
 	for _, every := range []int{1, 2} {
 		p, err := New(Options{CrossCheck: every})
