@@ -22,6 +22,9 @@ type Config struct {
 	Prefix    string        // AGENTSTATE_ID_PREFIX: agents and DNs are Prefix+n (default: digits unique to the run)
 	SUT       string        // AGENTSTATE_SUT, for the report: reference, http or exec
 	Fault     string        // AGENTSTATE_FAULT, for the report
+	// ClockTolerance is AGENTSTATE_CLOCK_TOLERANCE: how far an event's time may lie outside the
+	// window from its stimulus to the moment its events were seen (default 1m; see step.time).
+	ClockTolerance time.Duration
 	// ServiceKey is AGENTSTATE_SERVICE_KEY: how the system under test keys its service events, for
 	// the judging of the whole stream (default agent, as the reference producer keys them).
 	ServiceKey check.ServiceKey
@@ -37,7 +40,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if bc.Provider == broker.Embedded || bc.Provider == broker.Container {
 		bc.AllowCreate = true
 	}
-	c := Config{Broker: bc, Timeout: 10 * time.Second, Settle: time.Second, Tenant: "t1",
+	c := Config{Broker: bc, Timeout: 10 * time.Second, Settle: time.Second, ClockTolerance: time.Minute, Tenant: "t1",
 		ReportDir: getenv("AGENTSTATE_REPORT_DIR"), Prefix: getenv("AGENTSTATE_ID_PREFIX"),
 		SUT: orDefault(getenv("AGENTSTATE_SUT"), "reference"), Fault: getenv("AGENTSTATE_FAULT")}
 	if c.SUT == "reference" {
@@ -54,7 +57,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if strings.Contains(c.Tenant, ":") {
 		return c, fmt.Errorf("AGENTSTATE_TENANT=%q: a tenant must not hold ':', which separates the key's parts", c.Tenant)
 	}
-	for name, d := range map[string]*time.Duration{"AGENTSTATE_TIMEOUT": &c.Timeout, "AGENTSTATE_SETTLE": &c.Settle} {
+	durations := map[string]*time.Duration{"AGENTSTATE_TIMEOUT": &c.Timeout, "AGENTSTATE_SETTLE": &c.Settle, "AGENTSTATE_CLOCK_TOLERANCE": &c.ClockTolerance}
+	for name, d := range durations {
 		if v := getenv(name); v != "" {
 			if *d, err = time.ParseDuration(v); err != nil || *d < 0 || (*d == 0 && name == "AGENTSTATE_TIMEOUT") {
 				return c, fmt.Errorf("%s=%q: expected a positive duration such as 10s", name, v)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 
 	"github.com/voice-agentstate/conformance/harness/broker"
@@ -26,9 +27,11 @@ type Env struct {
 	Refs      *drive.RefIDs
 	Collector *collect.Collector
 
-	pub     *broker.Publisher
-	capture *os.File
-	ids     atomic.Int64
+	pub      *broker.Publisher
+	capture  *os.File
+	ids      atomic.Int64
+	mu       sync.Mutex
+	requests map[int64]string // the step names of the requests made, by ReferenceID
 }
 
 // Start starts the broker, the collector (from the topic's current end) and the system under
@@ -108,4 +111,32 @@ func (e *Env) Stop(ctx context.Context) (*report.Report, error) {
 		errs = append(errs, e.Broker.Close())
 	}
 	return rep, errors.Join(errs...)
+}
+
+// named remembers the name of a step's request by its ReferenceID, so that a step rule can say
+// which request an event's ReferenceID belongs to.
+func (e *Env) named(s Step) {
+	if s.ReferenceID == 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.requests == nil {
+		e.requests = map[int64]string{}
+	}
+	e.requests[s.ReferenceID] = s.Name
+}
+
+// requestName returns the name of the step whose request had a ReferenceID.
+func (e *Env) requestName(ref int64) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	name, ok := e.requests[ref]
+	return name, ok
+}
+
+// judge returns the step rules as they stand now: the run's clock tolerance, every event
+// consumed so far, and the requests made.
+func (e *Env) judge() judge {
+	return judge{tolerance: e.Cfg.ClockTolerance, history: e.Collector.Since(0), request: e.requestName}
 }

@@ -41,6 +41,11 @@ type Step struct {
 	// MayRefuse, if set, is a refusal the stimulus may meet instead of producing Want (errors.Is);
 	// it then produces nothing. For requests the spec lets a system refuse or answer.
 	MayRefuse error
+	// ReferenceID is the ReferenceID of the stimulus's request: the only one its events may carry.
+	ReferenceID int64
+	// Physical says the stimulus comes from the phone set or the switch (hook, service), not from
+	// a client request: its events carry no ReferenceID at all.
+	Physical bool
 }
 
 // Outcome is what a step did.
@@ -51,13 +56,16 @@ type Outcome struct {
 	Missing  []Want          // wanted and never seen
 	Extra    []collect.Event // seen and not wanted
 	Wrong    []string        // wanted events seen with wrong attributes or key, in words
+	Broken   []string        // events seen that break a step rule (step.time, step.reference-id, step.partition, step.customer-id), in words
 	Schema   []string        // findings of the validator on the events seen
+	Began    time.Time       // when the stimulus was made
 	Deadline time.Time       // when the wait for the wanted events ended
+	Ended    time.Time       // when the watch for its events ended: the last moment they could have been seen
 }
 
 // OK says whether the step did exactly what it should.
 func (o Outcome) OK() bool {
-	return o.stimulusOK() && len(o.Missing) == 0 && len(o.Extra) == 0 && len(o.Wrong) == 0 && len(o.Schema) == 0
+	return o.stimulusOK() && len(o.Missing) == 0 && len(o.Extra) == 0 && len(o.Wrong) == 0 && len(o.Broken) == 0 && len(o.Schema) == 0
 }
 
 func (o Outcome) stimulusOK() bool {
@@ -69,10 +77,13 @@ func (o Outcome) stimulusOK() bool {
 
 // Run performs a step: it marks the collector, performs the stimulus, waits until the wanted
 // number of events on the step's DNs arrived or the timeout passed, then watches for the settle
-// time for events that should not come, and compares.
+// time for events that should not come, and compares them with the wanted ones and holds each to
+// the step rules.
 func (e *Env) Run(ctx context.Context, s Step) Outcome {
+	e.named(s)
 	mark := e.Collector.Mark()
-	o := Outcome{Step: s, Err: s.Do(ctx)}
+	o := Outcome{Step: s, Began: time.Now()}
+	o.Err = s.Do(ctx)
 	wctx, cancel := context.WithTimeout(ctx, e.Cfg.Timeout)
 	defer cancel()
 	onDNs := func(evs []collect.Event) []collect.Event { return filterDNs(evs, s.DNs) }
@@ -90,8 +101,9 @@ func (e *Env) Run(ctx context.Context, s Step) Outcome {
 	if len(onDNs(evs)) >= want {
 		evs = e.settle(ctx, mark, func(evs []collect.Event) bool { return len(onDNs(evs)) > len(s.Want) })
 	}
+	o.Ended = time.Now()
 	o.Got = onDNs(evs)
-	o.compare()
+	o.compare(e.judge())
 	return o
 }
 
@@ -123,8 +135,9 @@ func filterDNs(evs []collect.Event, dns []string) []collect.Event {
 	return out
 }
 
-// compare matches each wanted event with the first unmatched event of its id, in order.
-func (o *Outcome) compare() {
+// compare matches each wanted event with the first unmatched event of its id, in order, and
+// holds every event seen to the step rules of j.
+func (o *Outcome) compare(j judge) {
 	used := make([]bool, len(o.Got))
 	wants := o.Step.Want
 	if o.Err != nil {
@@ -141,6 +154,7 @@ func (o *Outcome) compare() {
 		used[i] = true
 		o.Wrong = append(o.Wrong, differences(w, o.Got[i])...)
 	}
+	o.Broken = j.broken(*o)
 	for i, ev := range o.Got {
 		if !used[i] {
 			o.Extra = append(o.Extra, ev)
@@ -178,6 +192,9 @@ func differences(w Want, ev collect.Event) []string {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if _, has := ev.RefID(); name == "ReferenceID" && has {
+			continue // a ReferenceID the event has is step.reference-id's, which names the request it belongs to
+		}
 		if d := differ(name, w.Attrs[name], ev.Doc); d != "" {
 			out = append(out, at+": "+d)
 		}
@@ -232,6 +249,9 @@ func (o Outcome) Report() string {
 	}
 	for _, s := range o.Wrong {
 		line("  wrong: %s", s)
+	}
+	for _, s := range o.Broken {
+		line("  violation %s", s)
 	}
 	for _, ev := range o.Extra {
 		line("  unexpected: %s at %s: %s", orNone(ev.ID), ev.Place, clip(ev.Value))

@@ -81,8 +81,9 @@ func refusal(field, name string) (error, error) {
 	return nil, fmt.Errorf("%s %q: expected out-of-service, not-logged-in, invalid-state, invalid-connid or invalid-request", field, name)
 }
 
-// requestEvents are caused by a client request, so they echo its ReferenceID. Hook and service
-// stimuli are physical: their events carry none.
+// physical lists the stimuli that come from the phone set or the switch (hook, service), not
+// from a client request: their events carry no ReferenceID. Events of every other stimulus are
+// caused by a client request, so they echo its ReferenceID.
 var physical = map[drive.Stimulus]bool{
 	drive.StimulusOffHook: true, drive.StimulusOnHook: true, drive.StimulusOutOfService: true, drive.StimulusBackInService: true,
 }
@@ -96,7 +97,8 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 		return Step{}, err
 	}
 	req := c.env.Request(c.DN(s.DN))
-	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) }}
+	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) },
+		ReferenceID: req.ReferenceID, Physical: physical[s.Do]}
 	if st.Refusal, err = refusal("refused", s.Refused); err != nil {
 		return st, err
 	}
