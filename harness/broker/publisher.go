@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -13,6 +14,11 @@ import (
 type Publisher struct {
 	cl    *kgo.Client
 	topic string
+	b     Broker
+	extra []kgo.Opt
+
+	mu        sync.Mutex
+	scattered *kgo.Client // round-robin over the partitions, made on first use by PublishScattered
 }
 
 // NewPublisher returns a publisher to b's topic. Close it when done.
@@ -21,7 +27,7 @@ func NewPublisher(b Broker, extra ...kgo.Opt) (*Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Publisher{cl: cl, topic: b.Info().Topic}, nil
+	return &Publisher{cl: cl, topic: b.Info().Topic, b: b, extra: extra}, nil
 }
 
 // Publish produces one record and waits for the broker's acknowledgement. An error may still
@@ -33,9 +39,44 @@ func (p *Publisher) Publish(ctx context.Context, key string, value []byte) error
 	return nil
 }
 
-// Close flushes nothing (every Publish waited) and closes the client. It is nil-safe.
+// PublishScattered produces one record as Publish does, but to the next partition round-robin
+// whatever its key, as a producer with a random or round-robin partitioner does: it breaks "one
+// key, one partition", for the reference producer's fault agent-on-two-partitions.
+func (p *Publisher) PublishScattered(ctx context.Context, key string, value []byte) error {
+	cl, err := p.scatterer()
+	if err != nil {
+		return err
+	}
+	if err := cl.ProduceSync(ctx, &kgo.Record{Key: []byte(key), Value: value}).FirstErr(); err != nil {
+		return fmt.Errorf("publish to %s round-robin (key %q): %w", p.topic, key, err)
+	}
+	return nil
+}
+
+func (p *Publisher) scatterer() (*kgo.Client, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.scattered != nil {
+		return p.scattered, nil
+	}
+	opts := append([]kgo.Opt{kgo.DefaultProduceTopic(p.topic), kgo.RequiredAcks(kgo.AllISRAcks())}, p.extra...)
+	cl, err := NewClient(p.b, append(opts, kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))...)
+	if err != nil {
+		return nil, fmt.Errorf("start round-robin publisher: %w", err)
+	}
+	p.scattered = cl
+	return cl, nil
+}
+
+// Close flushes nothing (every Publish waited) and closes the clients. It is nil-safe.
 func (p *Publisher) Close() {
-	if p != nil {
-		p.cl.Close()
+	if p == nil {
+		return
+	}
+	p.cl.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.scattered != nil {
+		p.scattered.Close()
 	}
 }

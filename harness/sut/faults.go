@@ -33,14 +33,25 @@ const (
 	FaultSilent             = "silent"
 	FaultUnknownWorkMode    = "unknown-workmode"
 	FaultMuteOnWithoutConn  = "muteon-without-connid"
+	// FaultTimeInMilliseconds: time.seconds holds milliseconds since the epoch.
+	FaultTimeInMilliseconds = "time-in-milliseconds"
+	// FaultRefOnPhysical: the events of physical stimuli echo the ReferenceID the harness gave
+	// the stimulus for its log.
+	FaultRefOnPhysical = "referenceid-on-physical-event"
+	// FaultAgentOnTwoPartitions: events are spread round-robin over the partitions, whatever the
+	// key, so one agent's events land on several.
+	FaultAgentOnTwoPartitions = "agent-on-two-partitions"
+	// FaultCustomerIDNotKeyTenant: CustomerID is not the tenant id the key starts with.
+	FaultCustomerIDNotKeyTenant = "customerid-not-key-tenant"
 )
 
-// faultSpec is a fault and, for one that alters messages, how. The faults of behaviour
-// (logout-without-login, backinservice-without-outofservice, event-during-outage, silent) are
-// decided where the producer answers requests.
+// faultSpec is a fault and, for one that alters messages, how, knowing the request answered. The
+// faults of behaviour (logout-without-login, backinservice-without-outofservice,
+// event-during-outage, silent) are decided where the producer answers requests, and
+// agent-on-two-partitions where it publishes.
 type faultSpec struct {
 	Fault
-	alter func(p *Producer, m *message)
+	alter func(p *Producer, in cause, m *message)
 }
 
 // ownRefBase starts the ReferenceIDs of referenceid-not-echoed far above any the harness issues,
@@ -53,39 +64,50 @@ const unknownWorkMode = "AgentReady"
 var faults = []faultSpec{
 	{Fault{Name: FaultMuteOffWithoutRef, Rule: "mute.off-reference-id",
 		Summary: "EventMuteOff lacks the ReferenceID of the TSetMuteOff request that caused it"},
-		func(_ *Producer, m *message) { m.drop(evMuteOff, "ReferenceID") }},
+		func(_ *Producer, _ cause, m *message) { m.drop(evMuteOff, "ReferenceID") }},
 	{Fault{Name: FaultLogoutWithoutLogin, Rule: "agent.logout-after-login",
 		Summary: "a logout of an agent not logged in on the DN (e.g. a second logout) publishes EventAgentLogout instead of being refused"}, nil},
 	{Fault{Name: FaultReadyWithoutMode, Rule: "schema.required",
 		Summary: "EventAgentReady lacks its mandatory AgentWorkMode"},
-		func(_ *Producer, m *message) { m.drop(evReady, "AgentWorkMode") }},
+		func(_ *Producer, _ cause, m *message) { m.drop(evReady, "AgentWorkMode") }},
 	{Fault{Name: FaultMissingTime, Rule: "schema.required",
 		Summary: "every event lacks its mandatory time"},
-		func(_ *Producer, m *message) { delete(m.attrs, "time") }},
+		func(_ *Producer, _ cause, m *message) { delete(m.attrs, "time") }},
 	{Fault{Name: FaultThisDNNumber, Rule: "schema.type",
 		Summary: "ThisDN is a JSON number instead of a string"},
-		func(_ *Producer, m *message) { m.attrs["ThisDN"] = dnNumber(m.attrs["ThisDN"].(string)) }},
+		func(_ *Producer, _ cause, m *message) { m.attrs["ThisDN"] = dnNumber(m.attrs["ThisDN"].(string)) }},
 	{Fault{Name: FaultBackWithoutOut, Rule: "dn.back-after-out",
 		Summary: "back-in-service of a DN in service publishes EventDNBackInService with no EventDNOutOfService before it"}, nil},
 	{Fault{Name: FaultEventDuringOutage, Rule: "dn.event-during-outage",
 		Summary: "DND, forwarding, handset and mute keep working on an out-of-service DN and publish their events during the outage"}, nil},
 	{Fault{Name: FaultWrongKey, Rule: "key.format",
 		Summary: "the key's agent part is the DN instead of the AgentID ({tenant_id}:{ThisDN})"},
-		func(_ *Producer, m *message) { m.agent = m.attrs["ThisDN"].(string) }},
+		func(_ *Producer, _ cause, m *message) { m.agent = m.attrs["ThisDN"].(string) }},
 	{Fault{Name: FaultRefNotEchoed,
 		Summary: "events caused by a request carry a ReferenceID of the producer's own (from 1000000001) instead of the request's"},
-		func(p *Producer, m *message) { p.replaceRef(m) }},
+		func(p *Producer, _ cause, m *message) { p.replaceRef(m) }},
 	{Fault{Name: FaultAgentIDMissing,
 		Summary: "agent events lack AgentID, although the agent logged in through the producer and the key names it"},
-		func(_ *Producer, m *message) { delete(m.attrs, "AgentID") }},
+		func(_ *Producer, _ cause, m *message) { delete(m.attrs, "AgentID") }},
 	{Fault{Name: FaultSilent, Rule: "stream.empty",
 		Summary: "performs every request but publishes nothing"}, nil},
 	{Fault{Name: FaultUnknownWorkMode, Rule: "schema.enum",
 		Summary: `AgentWorkMode is "AgentReady", which is no T-Library work mode`},
-		func(_ *Producer, m *message) { m.replace("AgentWorkMode", unknownWorkMode) }},
+		func(_ *Producer, _ cause, m *message) { m.replace("AgentWorkMode", unknownWorkMode) }},
 	{Fault{Name: FaultMuteOnWithoutConn, Rule: "schema.required",
 		Summary: "EventMuteOn lacks its mandatory ConnID"},
-		func(_ *Producer, m *message) { m.drop(evMuteOn, "ConnID") }},
+		func(_ *Producer, _ cause, m *message) { m.drop(evMuteOn, "ConnID") }},
+	{Fault{Name: FaultTimeInMilliseconds, Rule: "schema.maximum",
+		Summary: "time.seconds holds milliseconds since the epoch (about 1.8e12), as a producer that writes a Java or JavaScript clock's millis does"},
+		func(_ *Producer, _ cause, m *message) { m.inMilliseconds() }},
+	{Fault{Name: FaultRefOnPhysical, Rule: "step.reference-id",
+		Summary: "the events of a physical stimulus (off-hook, on-hook, out-of-service, back-in-service) carry the ReferenceID the harness gave the stimulus for its log, as if a client request had caused them"},
+		func(_ *Producer, in cause, m *message) { m.claim(in) }},
+	{Fault{Name: FaultAgentOnTwoPartitions, Rule: "step.partition",
+		Summary: "events go round-robin over the topic's partitions whatever their key, so one agent's events land on several"}, nil},
+	{Fault{Name: FaultCustomerIDNotKeyTenant, Rule: "step.customer-id",
+		Summary: `CustomerID is the tenant's name ("tenant-t1") instead of the tenant id that starts the key`},
+		func(_ *Producer, _ cause, m *message) { m.replace("CustomerID", "tenant-"+m.tenant) }},
 }
 
 // Faults lists every fault, in a stable order.
@@ -134,6 +156,23 @@ func (m *message) drop(id, attr string) {
 func (m *message) replace(attr string, value any) {
 	if _, ok := m.attrs[attr]; ok {
 		m.attrs[attr] = value
+	}
+}
+
+// inMilliseconds writes time.seconds in milliseconds, where the event has a time.
+func (m *message) inMilliseconds() {
+	if t, ok := m.attrs["time"].(map[string]any); ok {
+		t["seconds"] = t["seconds"].(int64)*1000 + int64(t["useconds"].(int)/1000)
+	}
+}
+
+// physical lists the stimuli of the phone set and the switch, which no client request causes.
+var physical = []drive.Stimulus{drive.StimulusOffHook, drive.StimulusOnHook, drive.StimulusOutOfService, drive.StimulusBackInService}
+
+// claim gives an event of a physical stimulus the ReferenceID of the stimulus's request.
+func (m *message) claim(in cause) {
+	if _, has := m.attrs["ReferenceID"]; !has && slices.Contains(physical, in.stimulus) {
+		m.attrs["ReferenceID"] = in.req.ReferenceID
 	}
 }
 

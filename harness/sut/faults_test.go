@@ -47,12 +47,16 @@ var faultChecks = map[string]faultCheck{
 	sut.FaultAgentIDMissing: alteredFault(func(clean event) (string, bool) {
 		return "AgentID", clean.has("AgentID")
 	}),
-	sut.FaultRefNotEchoed:       checkRefNotEchoed,
-	sut.FaultWrongKey:           checkWrongKey,
-	sut.FaultLogoutWithoutLogin: extraFault(1, checkSecondLogout),
-	sut.FaultBackWithoutOut:     extraFault(1, checkSecondBack),
-	sut.FaultEventDuringOutage:  extraFault(4, checkDuringOutage),
-	sut.FaultSilent:             checkSilent,
+	sut.FaultRefNotEchoed:           checkRefNotEchoed,
+	sut.FaultWrongKey:               checkWrongKey,
+	sut.FaultLogoutWithoutLogin:     extraFault(1, checkSecondLogout),
+	sut.FaultBackWithoutOut:         extraFault(1, checkSecondBack),
+	sut.FaultEventDuringOutage:      extraFault(4, checkDuringOutage),
+	sut.FaultSilent:                 checkSilent,
+	sut.FaultTimeInMilliseconds:     checkMilliseconds,
+	sut.FaultRefOnPhysical:          checkRefOnPhysical,
+	sut.FaultAgentOnTwoPartitions:   checkScattered,
+	sut.FaultCustomerIDNotKeyTenant: checkCustomerID,
 }
 
 func TestEachFaultBreaksExactlyItsPart(t *testing.T) {
@@ -209,6 +213,98 @@ func checkDuringOutage(t *testing.T, got run, extra []int) {
 	}
 }
 
+// checkMilliseconds: every message with a time now has the clean seconds in milliseconds, which
+// the schemas reject with exactly one schema.maximum; nothing else changed.
+func checkMilliseconds(t *testing.T, set *contract.Set, clean, got run) {
+	sameLength(t, clean, got)
+	timed := 0
+	for i, c := range clean.evs {
+		ct, ok := c.attrs["time"].(map[string]any)
+		if !ok {
+			unchanged(t, i, c, got.evs[i])
+			continue
+		}
+		timed++
+		sec, _ := ct["seconds"].(json.Number).Int64()
+		usec, _ := ct["useconds"].(json.Number).Int64()
+		gs, _ := got.evs[i].attrs["time"].(map[string]any)["seconds"].(json.Number).Int64()
+		if gs != sec*1000+usec/1000 {
+			t.Errorf("message %d (%s): seconds %d, want the clean %d.%06d in milliseconds", i, c.id(), gs, sec, usec)
+		}
+		fs := set.Validate(got.msgs[i].Value).Findings
+		if len(fs) != 1 || fs[0].Rule != "schema.maximum" || fs[0].Pointer != "/time/seconds" {
+			t.Errorf("message %d (%s): findings %v, want exactly schema.maximum at /time/seconds", i, c.id(), fs)
+		}
+		sameBut(t, i, c, got.evs[i], "time")
+	}
+	if timed == 0 {
+		t.Fatal("no message has a time")
+	}
+}
+
+// checkRefOnPhysical: the hook and service events, which carried no ReferenceID, now carry one
+// the harness issued, and differ in nothing else; the stream shows it (an unsolicited event with
+// a ReferenceID).
+func checkRefOnPhysical(t *testing.T, _ *contract.Set, clean, got run) {
+	sameLength(t, clean, got)
+	claimed := 0
+	for i, c := range clean.evs {
+		_, had := c.ref()
+		r, has := got.evs[i].ref()
+		switch {
+		case had || !has:
+			unchanged(t, i, c, got.evs[i])
+		case !got.refs.Issued(r):
+			t.Errorf("message %d (%s): ReferenceID %d, which the harness never sent", i, c.id(), r)
+		default:
+			if slices.Contains([]string{evOffHook, evOnHook, evOutOfService, evBackInService}, c.id()) {
+				claimed++
+			}
+			sameBut(t, i, c, got.evs[i], "ReferenceID")
+		}
+	}
+	if claimed == 0 {
+		t.Fatal("no hook or service event claims a ReferenceID")
+	}
+	requireLawless(t, got)
+}
+
+// checkScattered: the same messages, every one published whatever its key says about
+// partitions, and otherwise valid.
+func checkScattered(t *testing.T, set *contract.Set, clean, got run) {
+	sameLength(t, clean, got)
+	requireValid(t, set, got.msgs)
+	for i, c := range clean.evs {
+		unchanged(t, i, c, got.evs[i])
+		if clean.msgs[i].Scattered || !got.msgs[i].Scattered {
+			t.Errorf("message %d (%s): scattered %v, clean %v; want every faulty message scattered, no clean one", i, c.id(), got.msgs[i].Scattered, clean.msgs[i].Scattered)
+		}
+	}
+}
+
+// checkCustomerID: every CustomerID is the tenant's name instead of the key's tenant; the stream
+// shows it.
+func checkCustomerID(t *testing.T, set *contract.Set, clean, got run) {
+	sameLength(t, clean, got)
+	requireValid(t, set, got.msgs)
+	changed := 0
+	for i, c := range clean.evs {
+		if !c.has("CustomerID") {
+			unchanged(t, i, c, got.evs[i])
+			continue
+		}
+		changed++
+		if g := got.evs[i].str("CustomerID"); g != "tenant-"+c.str("CustomerID") {
+			t.Errorf("message %d (%s): CustomerID %q, want tenant-%s", i, c.id(), g, c.str("CustomerID"))
+		}
+		sameBut(t, i, c, got.evs[i], "CustomerID")
+	}
+	if changed == 0 {
+		t.Fatal("no message carries CustomerID")
+	}
+	requireLawless(t, got)
+}
+
 func checkSilent(t *testing.T, _ *contract.Set, _, got run) {
 	if len(got.msgs) != 0 || len(got.devs) != 0 {
 		t.Fatalf("silent published %d messages, deviated %v", len(got.msgs), got.devs)
@@ -315,5 +411,18 @@ func TestParseFault(t *testing.T) {
 	var usage *drive.UsageError
 	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "muteoff-without-referenceid, logout-without-login") {
 		t.Fatalf("an unknown fault gave %v, want a usage error listing the faults", err)
+	}
+}
+
+// TestScatteringNeedsAPublisherThatPicksPartitions: agent-on-two-partitions cannot be shown by a
+// Publisher that only publishes by key; New says so instead of producing a fault that is not one.
+func TestScatteringNeedsAPublisherThatPicksPartitions(t *testing.T) {
+	// The struct hides every method of Memory but Publish.
+	var pub sut.Publisher = struct{ sut.Publisher }{&sut.Memory{}}
+	if _, err := sut.New(pub, sut.WithFault(sut.FaultAgentOnTwoPartitions)); err == nil || !strings.Contains(err.Error(), "Scatterer") {
+		t.Fatalf("New with a keyed-only publisher: %v, want an error naming sut.Scatterer", err)
+	}
+	if _, err := sut.New(pub); err != nil {
+		t.Fatalf("New without the fault: %v", err)
 	}
 }

@@ -14,11 +14,20 @@ type Publisher interface {
 	Publish(ctx context.Context, key string, value []byte) error
 }
 
+// Scatterer is a Publisher that can also publish a message to a partition of its own choosing,
+// whatever the key, as a producer with a random or round-robin partitioner does; the fault
+// agent-on-two-partitions publishes through it.
+type Scatterer interface {
+	Publisher
+	PublishScattered(ctx context.Context, key string, value []byte) error
+}
+
 // Message is one published event.
 type Message struct {
-	Key   string
-	Value []byte // the event as JSON
-	_     struct{}
+	Key       string
+	Value     []byte // the event as JSON
+	Scattered bool   // published by PublishScattered: its partition ignores the key
+	_         struct{}
 }
 
 // Memory is a Publisher that keeps every message in memory, in the order published. Its zero
@@ -36,6 +45,18 @@ func (m *Memory) Publish(ctx context.Context, key string, value []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.msgs = append(m.msgs, Message{Key: key, Value: slices.Clone(value)})
+	return nil
+}
+
+// PublishScattered records a copy of the message as Publish does, marked as published whatever
+// its key says about partitions.
+func (m *Memory) PublishScattered(ctx context.Context, key string, value []byte) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("publish to memory: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs = append(m.msgs, Message{Key: key, Value: slices.Clone(value), Scattered: true})
 	return nil
 }
 

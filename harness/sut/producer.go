@@ -76,6 +76,9 @@ func New(pub Publisher, opts ...Opt) (*Producer, error) {
 	}
 	p := &Producer{cfg: c, pub: pub, lines: map[place]*line{}, seats: map[place]string{}}
 	p.fault, _ = lookupFault(c.fault)
+	if _, ok := pub.(Scatterer); !ok && p.fault.Name == FaultAgentOnTwoPartitions {
+		return nil, fmt.Errorf("new producer: fault %s needs a Publisher that picks partitions itself (a sut.Scatterer, such as broker.Publisher); %T is not one", FaultAgentOnTwoPartitions, pub)
+	}
 	return p, nil
 }
 
@@ -92,7 +95,7 @@ func (p *Producer) act(ctx context.Context, s drive.Stimulus, r drive.Request, i
 	defer p.mu.Unlock()
 	msgs, err := do(p.line(r))
 	if err == nil {
-		err = p.publish(ctx, msgs)
+		err = p.publish(ctx, cause{s, r}, msgs)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", s, err)
@@ -119,21 +122,31 @@ func (p *Producer) guard(l *line, feature bool) error {
 	return fmt.Errorf("DN %s: %w", l.dn, drive.ErrOutOfService)
 }
 
+// cause is the request a producer is answering, for the faults that depend on it.
+type cause struct {
+	stimulus drive.Stimulus
+	req      drive.Request
+}
+
 // publish encodes and publishes messages in order, after the fault, if any, has altered them. It
 // stops at the first error.
-func (p *Producer) publish(ctx context.Context, msgs []message) error {
+func (p *Producer) publish(ctx context.Context, in cause, msgs []message) error {
 	if p.fault.Name == FaultSilent {
 		return nil
 	}
+	send := p.pub.Publish
+	if p.fault.Name == FaultAgentOnTwoPartitions {
+		send = p.pub.(Scatterer).PublishScattered
+	}
 	for _, m := range msgs {
 		if p.fault.alter != nil {
-			p.fault.alter(p, &m)
+			p.fault.alter(p, in, &m)
 		}
 		value, err := json.Marshal(m.attrs)
 		if err != nil {
 			return fmt.Errorf("encode %s: %w", m.attrs["id"], err)
 		}
-		if err := p.pub.Publish(ctx, m.tenant+":"+m.agent, value); err != nil {
+		if err := send(ctx, m.tenant+":"+m.agent, value); err != nil {
 			return fmt.Errorf("publish %s: %w", m.attrs["id"], err)
 		}
 	}
