@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench build asyncapi
+.PHONY: conformance test vet lint bench build asyncapi example-conformance
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -24,6 +24,13 @@ conformance:
 	status=$$?; \
 	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status
+
+# The example service (harness/examples/agentservice), a producer written as an outside team
+# would write one: built, started, certified by the whole suite over HTTP and then over exec on
+# the embedded broker, and stopped, also when a run fails. Reports in reports/example/
+# (harness/examples/agentservice/conformance.sh; EXAMPLE_BROKER=external runs it on a cluster).
+example-conformance:
+	GO=$(GO) bash harness/examples/agentservice/conformance.sh
 
 test:
 	$(GO) test -count=1 ./...

@@ -4,7 +4,8 @@
 #   1. the real-Kafka integration tests (observe, verify, groups, TLS, SASL, kcat);
 #   2. the Ginkgo conformance suite in external mode, over PLAINTEXT and over SASL/SCRAM-SHA-512,
 #      against the reference producer: it must pass;
-#   3. the same suite with faults injected into the reference producer: it must fail.
+#   3. the same suite with faults injected into the reference producer: it must fail;
+#   4. the suite against the example service (harness/examples/agentservice) over HTTP and exec.
 # Reports go to reports/real-kafka/.
 set -euo pipefail
 
@@ -60,4 +61,10 @@ for fault in muteoff-without-referenceid event-during-outage wrong-key; do
   fi
   grep -cE '^\s*\[FAIL\]' "$REPORTS/fault-$fault.log" | sed "s/^/  failing specs: /"
 done
+echo "== the example service (harness/examples/agentservice) over HTTP and exec against Kafka $KAFKA_VERSION"
+EXAMPLE_BROKER=external AGENTSTATE_BOOTSTRAP="$KAFKA_PLAINTEXT" EXAMPLE_REPORTS="$REPORTS/example" GO="$GO" \
+  bash harness/examples/agentservice/conformance.sh || {
+  echo "test-kafka: the example service failed the conformance suite against real Kafka (reports: $REPORTS/example)" >&2
+  exit 1
+}
 echo "test-kafka: all passed"

@@ -108,7 +108,21 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 	for _, id := range s.Expect {
 		st.Want = append(st.Want, c.want(s, req, id))
 	}
+	for _, id := range mayFollow(s) {
+		st.Want = append(st.Want, c.want(s, req, id+"?"))
+	}
 	return st, nil
+}
+
+// mayFollow lists the events a service may lawfully publish after what a stimulus's scenario
+// expects, although the scenario does not name them: a login leaves the agent not ready, which a
+// service may announce with an EventAgentNotReady (the spec does not forbid it, and T-Library
+// services do). A refused stimulus produces nothing, so nothing may follow it.
+func mayFollow(s Stimulus) []string {
+	if s.Do == drive.StimulusLogin && slices.Contains(s.Expect, "EventAgentLogin") && !slices.Contains(s.Expect, "EventAgentNotReady?") {
+		return []string{"EventAgentNotReady"}
+	}
+	return nil
 }
 
 func (c *Cast) describe(s Stimulus, req drive.Request) string {
