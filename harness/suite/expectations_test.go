@@ -62,7 +62,7 @@ func fmtInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // verdict is the step's verdict on the events, as Env.Run gives it after the wait.
 func verdict(st Step, err error, evs ...collect.Event) Outcome {
 	o := Outcome{Step: st, Err: err, Got: evs}
-	o.compare()
+	o.compare(judge{})
 	return o
 }
 

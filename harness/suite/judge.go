@@ -63,7 +63,10 @@ func (j judge) timeOf(o Outcome, ev collect.Event) string {
 	if !ok || o.Began.IsZero() || o.Ended.IsZero() {
 		return ""
 	}
-	lo, hi := o.Began.Add(-j.tolerance), o.Ended.Add(j.tolerance)
+	// The window is widened to whole seconds on both sides: a producer may stamp its events
+	// with seconds alone (useconds 0) or round them up, and neither is a clock fault.
+	lo := o.Began.Add(-j.tolerance).Truncate(time.Second)
+	hi := o.Ended.Add(j.tolerance).Add(time.Second - 1).Truncate(time.Second)
 	if sec >= lo.Unix() && sec <= hi.Unix() {
 		t := time.Unix(sec, usec*1000)
 		if !t.Before(lo) && !t.After(hi) {

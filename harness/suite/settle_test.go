@@ -2,6 +2,7 @@ package suite
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func TestAnEventPublishedAfterTheSettleWindowEscapesTheStep(t *testing.T) {
 		if on {
 			id = `"EventDNDOn"`
 		}
-		return []byte(`{"id":` + id + `,"Server":1,"ThisDN":"` + dn + `","time":{"seconds":1764035100,"useconds":0}}`)
+		return []byte(`{"id":` + id + `,"Server":1,"ThisDN":"` + dn + `","time":{"seconds":` + strconv.FormatInt(time.Now().Unix(), 10) + `,"useconds":0}}`)
 	}
 	publish := func(dn string, on bool) {
 		if err := pub.Publish(ctx, "t1:", dnd(dn, on)); err != nil {
