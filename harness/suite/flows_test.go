@@ -163,6 +163,7 @@ func TestAConditionIsCheckedWhenTheScenarioLoads(t *testing.T) {
 		"no event":            `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"refused":"not-logged-in"}}`,
 		"an unknown event":    `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogOut","refused":"not-logged-in"}}`,
 		"an unknown since":    `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","since":"login","refused":"not-logged-in"}}`,
+		"since the event":     `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","since":"EventAgentLogout","refused":"not-logged-in"}}`,
 		"a refusal expecting": `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","refused":"not-logged-in","expect":["EventAgentLogout"]}}`,
 		"an unknown refusal":  `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","refused":"logged-out"}}`,
 		"an unknown field":    `{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","refuse":"not-logged-in"}}`,

@@ -104,8 +104,8 @@ func (s Stimulus) checkSeen() error {
 		return nil
 	}
 	c := s.IfSeen
-	if !slices.Contains(contract.Events, c.Event) || (c.Since != "" && !slices.Contains(contract.Events, c.Since)) {
-		return fmt.Errorf("do %q: if-seen: event %q, since %q: expected the events of the contract (%s), since optional", s.Do, c.Event, c.Since, strings.Join(contract.Events, ", "))
+	if !slices.Contains(contract.Events, c.Event) || (c.Since != "" && !slices.Contains(contract.Events, c.Since)) || c.Since == c.Event {
+		return fmt.Errorf("do %q: if-seen: event %q, since %q: expected two different events of the contract (%s), since optional", s.Do, c.Event, c.Since, strings.Join(contract.Events, ", "))
 	}
 	if err := s.instead().check(); err != nil {
 		return fmt.Errorf("if-seen: %w", err)
