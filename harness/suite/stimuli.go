@@ -118,7 +118,9 @@ var physical = map[drive.Stimulus]bool{
 
 // Step turns a stimulus into a step of this cast, with what each expected event must carry: the
 // DN; the ReferenceID for events a request caused; for agent events the AgentID and the key
-// {tenant}:{agent}; for every event the key's tenant; and the stimulus's own attributes.
+// {tenant}:{agent}; for every event the key's tenant; and the stimulus's own attributes. A
+// stimulus with an if-seen condition expects what the condition says when the events the cast
+// saw make it hold, and the step says why it expects what it does in either case.
 func (c *Cast) Step(s Stimulus) (Step, error) {
 	do, err := c.action(s)
 	if err != nil {
@@ -152,7 +154,7 @@ func (c *Cast) holds(cond Seen, dn string) (bool, string) {
 	for i, ev := range c.seen {
 		switch {
 		case ev.Str("ThisDN") != dn:
-		case ev.ID == cond.Since:
+		case cond.Since != "" && ev.ID == cond.Since:
 			since, hit = &c.seen[i], nil
 		case ev.ID == cond.Event:
 			hit = &c.seen[i]
