@@ -62,10 +62,11 @@ func (d Deviation) String() string {
 
 // Tour drives one fixed scenario that uses every stimulus, the legal repeats (a second login, a
 // not-ready after a not-ready, a second out-of-service), an observer's mute-off without a mute-on,
-// two outages (one with an agent and a call, one on a DN no agent ever used) and the requests the
-// contract refuses (a second logout, ready while logged out or out of service, DND and handset
-// during an outage, back-in-service while in service). Every fault of the reference producer shows
-// in the stream it publishes in answer.
+// two outages (one with an agent and a call, one on a DN no agent ever used), a muted call that
+// hangs up and the DN's next call, and the requests the contract refuses (a second logout, ready
+// while logged out or out of service, DND and handset during an outage, back-in-service while in
+// service, a mute-off of the ended call and of a new call never muted). Every fault of the
+// reference producer shows in the stream it publishes in answer.
 //
 // A step the system refuses although the contract allows it ends the tour with an error, as does
 // an adapter failure. A step it performs although the contract asks for a refusal is returned as
@@ -131,7 +132,21 @@ func (t *tour) steps() []step {
 		{"logout " + a0 + " again", seat, ErrNotLoggedIn, t.logout(a0)},
 		{"ready " + a0 + " while logged out", seat, ErrNotLoggedIn, t.ready(a0, ManualIn)},
 	}
+	s = append(s, t.hangUps(seat)...)
 	return append(s, t.outages(a1, busy, idle)...)
+}
+
+// hangUps hangs up a muted call: its mute ends with it, and the DN's next call starts unmuted.
+func (t *tour) hangUps(dn string) []step {
+	return []step{
+		{"off-hook", dn, nil, t.offHook},
+		{"mute-on", dn, nil, t.mute(RoleOrigination, true)},
+		{"on-hook of a muted call", dn, nil, t.d.OnHook},
+		{"mute-off of the ended call", dn, ErrInvalidConnID, t.mute(RoleOrigination, false)},
+		{"off-hook", dn, nil, t.offHook},
+		{"mute-off of a new call, never muted", dn, ErrInvalidState, t.mute(RoleOrigination, false)},
+		{"on-hook", dn, nil, t.d.OnHook},
+	}
 }
 
 func (t *tour) outages(agent, busy, idle string) []step {

@@ -25,7 +25,8 @@ func TestTourRecordsWhatShouldHaveBeenRefused(t *testing.T) {
 		got = append(got, d.What)
 	}
 	want := []string{
-		"logout 1001 again on DN 5001", "ready 1001 while logged out on DN 5001", "ready 1002 during the outage on DN 5003",
+		"logout 1001 again on DN 5001", "ready 1001 while logged out on DN 5001",
+		"mute-off of the ended call on DN 5001", "mute-off of a new call, never muted on DN 5001", "ready 1002 during the outage on DN 5003",
 		"dnd-on during the outage on DN 5004", "off-hook during the outage on DN 5004", "on-hook during the outage on DN 5004",
 		"dnd-off during the outage on DN 5004", "back-in-service while in service on DN 5004",
 	}

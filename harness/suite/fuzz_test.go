@@ -42,6 +42,9 @@ func FuzzLoadScenario(f *testing.F) {
 		`{"name":"n","steps":[{"do":"dnd-on","dn":"D"}]} {"name":"typo","steps":[{"do":"x"}]}`,
 		`{"name":"n","steps":[{"do":"dnd-on","dn":"D"}]}]`,
 		`{"name":"n","steps":[null]}`,
+		`{"name":"n","steps":[{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","refused":"not-logged-in"}}]}`,
+		`{"name":"n","steps":[{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":{"event":"EventAgentLogout","refused":"nope"}}]}`,
+		`{"name":"n","steps":[{"do":"logout","agent":"A","dn":"D","expect":["EventAgentLogout"],"if-seen":null}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -65,6 +68,9 @@ func FuzzLoadScenario(f *testing.F) {
 			}
 			if st.Refused != "" && len(st.Expect) > 0 {
 				t.Fatalf("step %d is refused yet expects %v", i+1, st.Expect)
+			}
+			if c := st.IfSeen; c != nil && (c.Event == "" || !slices.Contains(fuzzRefusals, c.Refused) || c.Refused != "" && len(c.Expect) > 0) {
+				t.Fatalf("step %d loaded with a condition that cannot run: %+v", i+1, c)
 			}
 		}
 		if !oneJSONValue(b) {

@@ -97,6 +97,9 @@ func (j judge) whose(ref, own int64) string {
 	if ref == own {
 		return ", the one the suite gave this physical stimulus for its log"
 	}
+	if j.request == nil {
+		return ""
+	}
 	if name, ok := j.request(ref); ok {
 		return " names another request: " + name
 	}

@@ -75,6 +75,9 @@ func (e *expected) repeat(s Stimulus) tri {
 	case drive.StimulusOffHook:
 		return is(d.call != "" || !d.callKnown)
 	case drive.StimulusOnHook:
+		if !d.callKnown {
+			return unknown // an outage may have ended the call
+		}
 		return is(d.call == "")
 	case drive.StimulusMuteOn:
 		return d.mutedAs(s.Role)
@@ -113,8 +116,13 @@ func (e *expected) judge(s Stimulus) string {
 		return want(s.Refused == "out-of-service", "a request other than login on an out-of-service DN must be refused with out-of-service")
 	case slices.Contains([]drive.Stimulus{drive.StimulusLogout, drive.StimulusReady, drive.StimulusNotReady}, s.Do) && e.loggedIn[s.Agent] == no:
 		return want(s.Refused == "not-logged-in", "a request of an agent logged out must be refused with not-logged-in")
+	case slices.Contains([]drive.Stimulus{drive.StimulusLogout, drive.StimulusReady, drive.StimulusNotReady}, s.Do) && e.loggedIn[s.Agent] == unknown:
+		return want(s.OrRefused == "not-logged-in" || refusedIfSeen(s, "not-logged-in"),
+			"a request of an agent an outage may have logged out accepts its events or a refusal with not-logged-in (or-refused, or if-seen on the logout)")
 	case s.Do == drive.StimulusMuteOff && s.Role == drive.RoleObserver && (d.call == "" || d.call != s.Call || d.muted != unknown):
 		return "an observer's mute-off comes after an off-hook of its own DN that started the call it names, and before any mute request on it"
+	case (s.Do == drive.StimulusMuteOn || s.Do == drive.StimulusMuteOff) && d.callKnown && s.Call != d.call:
+		return want(s.Refused == "invalid-connid", "a mute request naming a call the DN does not have (it ended) must be refused with invalid-connid (or invalid-state, as or-refused)")
 	}
 	r := e.repeat(s)
 	if r == no {
@@ -128,11 +136,18 @@ func (e *expected) judge(s Stimulus) string {
 	case s.Do == drive.StimulusLogin:
 		return want(slices.Equal(s.Expect, []string{"EventAgentLogin"}), "a repeated login is published again (spec: multiple agent logins are allowed)")
 	case r == unknown:
-		return want(s.OrRefused == "invalid-state" && len(s.Expect) > 0, "a request that may ask for the state that holds must accept its events or a refusal with invalid-state (or-refused)")
+		return want((s.OrRefused == "invalid-state" || refusedIfSeen(s, "invalid-state")) && len(s.Expect) > 0,
+			"a request that may ask for the state that holds must accept its events or a refusal with invalid-state (or-refused, or if-seen on the event that decides it)")
 	case s.Do == drive.StimulusOutOfService:
 		return want(s.OrRefused == "invalid-state", "a repeated out-of-service is announced again or refused with invalid-state")
 	}
 	return want(s.Refused == "invalid-state", "a request for the state that already holds must be refused with invalid-state")
+}
+
+// refusedIfSeen says whether the step is refused with the code when its flow saw the event that
+// decides the state (if-seen).
+func refusedIfSeen(s Stimulus, code string) bool {
+	return s.IfSeen != nil && s.IfSeen.Refused == code
 }
 
 func want(ok bool, rule string) string {
@@ -158,6 +173,10 @@ func (e *expected) apply(s Stimulus) {
 		return
 	}
 	d := e.of(s.DN)
+	if s.IfSeen != nil && s.Do == drive.StimulusLogout {
+		e.loggedIn[s.Agent], e.ready[s.Agent] = no, no // logged out either way: by the outage, or now
+		return
+	}
 	switch s.Do {
 	case drive.StimulusLogin:
 		if e.loggedIn[s.Agent] == no {
@@ -179,7 +198,7 @@ func (e *expected) apply(s Stimulus) {
 	case drive.StimulusOffHook:
 		d.call, d.callKnown, d.muted = s.Call, true, unknown
 	case drive.StimulusOnHook:
-		d.call = ""
+		d.call, d.callKnown = "", true
 	case drive.StimulusMuteOn, drive.StimulusMuteOff:
 		d.muted = map[bool]tri{true: yes, false: no}[s.Do == drive.StimulusMuteOn]
 	case drive.StimulusOutOfService:

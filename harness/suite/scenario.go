@@ -9,7 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
 )
 
 // Scenario is a data-driven case: steps and the events each must produce, in a JSON file under
@@ -81,13 +85,32 @@ func (s Stimulus) check() error {
 	if _, err := refusal("or-refused", s.OrRefused); err != nil {
 		return err
 	}
-	if s.OrRefused != "" && (s.Refused != "" || len(s.Expect) == 0) {
-		return fmt.Errorf("do %q: or-refused offers a refusal instead of the expected events; it needs expect and no refused", s.Do)
+	if s.OrRefused != "" && s.Refused == "" && len(s.Expect) == 0 {
+		return fmt.Errorf("do %q: or-refused offers a refusal instead of the expected events, or of the refusal named by refused; it needs one of them", s.Do)
 	}
 	if s.Refused != "" && len(s.Expect) > 0 {
 		return fmt.Errorf("do %q: a refused stimulus produces nothing, yet expect lists %v", s.Do, s.Expect)
 	}
+	if err := s.checkSeen(); err != nil {
+		return err
+	}
 	return known(s.Do)
+}
+
+// checkSeen checks an if-seen condition: it names events of the contract, and what it asks
+// instead is a step that can be run.
+func (s Stimulus) checkSeen() error {
+	if s.IfSeen == nil {
+		return nil
+	}
+	c := s.IfSeen
+	if !slices.Contains(contract.Events, c.Event) || (c.Since != "" && !slices.Contains(contract.Events, c.Since)) || c.Since == c.Event {
+		return fmt.Errorf("do %q: if-seen: event %q, since %q: expected two different events of the contract (%s), since optional", s.Do, c.Event, c.Since, strings.Join(contract.Events, ", "))
+	}
+	if err := s.instead().check(); err != nil {
+		return fmt.Errorf("if-seen: %w", err)
+	}
+	return nil
 }
 
 // Run plays the scenario's steps in order with a fresh cast, and stops at the first step that did
@@ -102,6 +125,7 @@ func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
 			return out, fmt.Errorf("%s step %d: %w", s.File, i+1, err)
 		}
 		o := e.Run(ctx, step)
+		cast.Saw(o.Got)
 		out = append(out, o)
 		if !o.OK() {
 			break

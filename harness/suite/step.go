@@ -38,14 +38,18 @@ type Step struct {
 	// Refusal, if set, says the stimulus must be refused with this error (errors.Is) and produce
 	// nothing.
 	Refusal error
-	// MayRefuse, if set, is a refusal the stimulus may meet instead of producing Want (errors.Is);
-	// it then produces nothing. For requests the spec lets a system refuse or answer.
+	// MayRefuse, if set, is a refusal the stimulus may meet instead of producing Want (errors.Is),
+	// or, with Refusal, instead of Refusal; it then produces nothing. For requests the spec lets a
+	// system answer either way.
 	MayRefuse error
 	// ReferenceID is the ReferenceID of the stimulus's request: the only one its events may carry.
 	ReferenceID int64
 	// Physical says the stimulus comes from the phone set or the switch (hook, service), not from
 	// a client request: its events carry no ReferenceID at all.
 	Physical bool
+	// Because, if set, says why the step expects what it does: the events its flow saw before it,
+	// e.g. "no EventAgentLogout on DN 5001 since EventAgentLogin at (key "t1:1001", partition 0, offset 3)".
+	Because string
 }
 
 // Outcome is what a step did.
@@ -69,10 +73,11 @@ func (o Outcome) OK() bool {
 }
 
 func (o Outcome) stimulusOK() bool {
+	mayRefuse := o.Err != nil && o.Step.MayRefuse != nil && errors.Is(o.Err, o.Step.MayRefuse)
 	if o.Step.Refusal != nil {
-		return o.Err != nil && errors.Is(o.Err, o.Step.Refusal)
+		return o.Err != nil && errors.Is(o.Err, o.Step.Refusal) || mayRefuse
 	}
-	return o.Err == nil || o.Step.MayRefuse != nil && errors.Is(o.Err, o.Step.MayRefuse)
+	return o.Err == nil || mayRefuse
 }
 
 // Run performs a step: it marks the collector, performs the stimulus, waits until the wanted
@@ -235,7 +240,12 @@ func (o Outcome) Report() string {
 		b.WriteString(finding.Printable(fmt.Sprintf(format, args...)) + "\n")
 	}
 	line("stimulus: %s", o.Step.Name)
+	if o.Step.Because != "" {
+		line("  expected so because its flow saw %s: the events published decide it, and a change the system made without its event fails here", o.Step.Because)
+	}
 	switch {
+	case o.Step.Refusal != nil && !o.stimulusOK() && o.Step.MayRefuse != nil:
+		line("  expected it to be refused (%v, or %v); it returned %v", o.Step.Refusal, o.Step.MayRefuse, o.Err)
 	case o.Step.Refusal != nil && !o.stimulusOK():
 		line("  expected it to be refused (%v); it returned %v", o.Step.Refusal, o.Err)
 	case o.Err != nil && o.Step.Refusal == nil && !o.stimulusOK():

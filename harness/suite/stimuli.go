@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/voice-agentstate/conformance/harness/collect"
 	"github.com/voice-agentstate/conformance/harness/drive"
 )
 
@@ -31,22 +32,50 @@ type Stimulus struct {
 	Refused string `json:"refused,omitempty"`
 	// OrRefused names a refusal the stimulus may meet instead of producing Expect (then nothing),
 	// for a request the spec lets a system answer either way, such as an out-of-service of a DN
-	// already out of service.
+	// already out of service; with Refused, another refusal that does as well.
 	OrRefused string `json:"or-refused,omitempty"`
+	// IfSeen, if set, makes what the stimulus must do depend on what its flow saw before it: when
+	// the condition holds, IfSeen's expect, refused and or-refused stand instead of the step's.
+	IfSeen *Seen `json:"if-seen,omitempty"`
+}
+
+// Seen is a condition on the events a flow's earlier steps saw on the step's DN, and what the
+// step must do when it holds: it holds when an Event came after the last Since there (anywhere
+// in the flow when Since is empty or never came). It lets a flow probe, through the protocol, a
+// state that only the events published so far decide, such as whether an outage logged the agent
+// out.
+type Seen struct {
+	Event     string   `json:"event"`
+	Since     string   `json:"since,omitempty"`
+	Expect    []string `json:"expect,omitempty"`
+	Refused   string   `json:"refused,omitempty"`
+	OrRefused string   `json:"or-refused,omitempty"`
+}
+
+// instead is the stimulus with the condition's answer in place of its own.
+func (s Stimulus) instead() Stimulus {
+	c := *s.IfSeen
+	s.Expect, s.Refused, s.OrRefused, s.IfSeen = c.Expect, c.Refused, c.OrRefused, nil
+	return s
 }
 
 // Cast maps a scenario's names to the run's agents, DNs and calls. Names are created on first use.
+// It also keeps the events its steps saw, for the steps whose answer depends on them.
 type Cast struct {
 	env    *Env
 	agents map[string]string
 	dns    map[string]string
 	calls  map[string]string
+	seen   []collect.Event
 }
 
 // NewCast returns an empty cast for one scenario or spec.
 func (e *Env) NewCast() *Cast {
 	return &Cast{env: e, agents: map[string]string{}, dns: map[string]string{}, calls: map[string]string{}}
 }
+
+// Saw records events a step of the cast saw, in order; Scenario.Run records each step's.
+func (c *Cast) Saw(evs []collect.Event) { c.seen = append(c.seen, evs...) }
 
 // Agent returns the run's agent for a name.
 func (c *Cast) Agent(name string) string { return c.get(c.agents, name, c.env.NewAgent) }
@@ -90,7 +119,9 @@ var physical = map[drive.Stimulus]bool{
 
 // Step turns a stimulus into a step of this cast, with what each expected event must carry: the
 // DN; the ReferenceID for events a request caused; for agent events the AgentID and the key
-// {tenant}:{agent}; for every event the key's tenant; and the stimulus's own attributes.
+// {tenant}:{agent}; for every event the key's tenant; and the stimulus's own attributes. A
+// stimulus with an if-seen condition expects what the condition says when the events the cast
+// saw make it hold, and the step says why it expects what it does in either case.
 func (c *Cast) Step(s Stimulus) (Step, error) {
 	do, err := c.action(s)
 	if err != nil {
@@ -99,6 +130,13 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 	req := c.env.Request(c.DN(s.DN))
 	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) },
 		ReferenceID: req.ReferenceID, Physical: physical[s.Do]}
+	if s.IfSeen != nil {
+		var holds bool
+		holds, st.Because = c.holds(*s.IfSeen, req.DN)
+		if holds {
+			s = s.instead()
+		}
+	}
 	if st.Refusal, err = refusal("refused", s.Refused); err != nil {
 		return st, err
 	}
@@ -123,6 +161,31 @@ func mayFollow(s Stimulus) []string {
 		return []string{"EventAgentNotReady"}
 	}
 	return nil
+}
+
+// holds says whether the condition holds on a DN by the events seen so far, and why, in words
+// naming the events it went by.
+func (c *Cast) holds(cond Seen, dn string) (bool, string) {
+	var since, hit *collect.Event
+	for i, ev := range c.seen {
+		switch {
+		case ev.Str("ThisDN") != dn:
+		case cond.Since != "" && ev.ID == cond.Since:
+			since, hit = &c.seen[i], nil
+		case ev.ID == cond.Event:
+			hit = &c.seen[i]
+		}
+	}
+	after := ""
+	if since != nil {
+		after = fmt.Sprintf(" since %s at %s", since.ID, since.Place)
+	} else if cond.Since != "" {
+		after = fmt.Sprintf(" in the flow (no %s seen)", cond.Since)
+	}
+	if hit == nil {
+		return false, fmt.Sprintf("no %s on DN %s%s", cond.Event, dn, after)
+	}
+	return true, fmt.Sprintf("%s at %s on DN %s%s", hit.ID, hit.Place, dn, after)
 }
 
 func (c *Cast) describe(s Stimulus, req drive.Request) string {

@@ -27,7 +27,7 @@ func (p *Producer) OffHook(ctx context.Context, r drive.Request) (string, error)
 		}
 		p.calls++
 		conn = fmt.Sprintf("%016x", connBase+p.calls)
-		l.call = &call{conn: conn}
+		l.call = &call{conn: conn, mute: l.keptMute}
 		m := p.stamped(evOffHook, l)
 		m.attrs["ConnID"] = conn
 		return []message{m}, nil
@@ -47,16 +47,27 @@ func (p *Producer) OnHook(ctx context.Context, r drive.Request) error {
 		if l.call == nil {
 			return nil, fmt.Errorf("DN %s is already on hook: %w", l.dn, drive.ErrInvalidState)
 		}
-		return []message{p.hangUp(l)}, nil
+		return p.hangUp(l), nil
 	})
 }
 
-// hangUp ends the DN's call, and with it its mute state.
-func (p *Producer) hangUp(l *line) message {
+// hangUp ends the DN's call, and with it its mute state, without an EventMuteOff (facts.md: "a
+// call ending also ends mute without an EventMuteOff"), unless a fault says otherwise.
+func (p *Producer) hangUp(l *line) []message {
+	var out []message
+	muted := l.call.mute == muteOn
+	if muted && p.fault.Name == FaultMuteOffOnHangUp {
+		out = append(out, muteEvent(evMuteOff, l, l.call.conn, drive.RoleUnknown))
+	}
+	if muted && p.fault.Name == FaultMuteKept {
+		l.keptMute = muteOn
+	} else {
+		l.keptMute = muteUnset
+	}
 	m := p.stamped(evOnHook, l)
 	m.attrs["ConnID"] = l.call.conn
 	l.call = nil
-	return m
+	return append(out, m)
 }
 
 // MuteOn implements drive.Driver.

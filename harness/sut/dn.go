@@ -87,10 +87,12 @@ func (p *Producer) OutOfService(ctx context.Context, r drive.Request) error {
 func (p *Producer) consequences(l *line) []message {
 	var out []message
 	if l.call != nil {
-		out = append(out, p.hangUp(l))
+		out = append(out, p.hangUp(l)...)
+	}
+	if l.agent != "" && p.fault.Name != FaultSilentLogout {
+		out = append(out, p.agentEvent(evNotReady, l, l.agent, l.queue), p.agentEvent(evLogout, l, l.agent, l.queue))
 	}
 	if l.agent != "" {
-		out = append(out, p.agentEvent(evNotReady, l, l.agent, l.queue), p.agentEvent(evLogout, l, l.agent, l.queue))
 		p.unseat(l)
 	}
 	return out

@@ -18,7 +18,9 @@
 //     publishes AgentWorkModeUnknown, since AgentWorkMode is mandatory on EventAgentReady.
 //   - DND on/off, off-hook/on-hook and mute on/off are refused when the DN is already in the
 //     requested state (ErrInvalidState); a mute names the DN's call (ErrInvalidConnID). An
-//     observer (RoleObserver) joins a call muted, so its first mute-off needs no mute-on.
+//     observer (RoleObserver) joins a call muted, so its first mute-off needs no mute-on. An
+//     on-hook ends the call and its mute with EventOnHook alone, no EventMuteOff; the DN's next
+//     call starts unmuted.
 //   - set-forward stands per mode; cancel-forward cancels every mode and needs one standing.
 //   - out-of-service publishes EventDNOutOfService, then EventOnHook for the DN's call, then
 //     EventAgentNotReady and EventAgentLogout for its agent. Out-of-service of a DN already out of

@@ -10,7 +10,8 @@ import (
 )
 
 // Fault is a way the reference producer can break exactly one part of the contract, to prove
-// that the suite catches a producer that does. Each shows in the published stream of drive.Tour.
+// that the suite catches a producer that does. Each shows in the published stream of drive.Tour:
+// as events altered, added or, for silent-logout-on-outage, missing.
 type Fault struct {
 	Name    string // as WithFault and AGENTSTATE_FAULT take it
 	Summary string // what it breaks, in one line
@@ -43,12 +44,18 @@ const (
 	FaultAgentOnTwoPartitions = "agent-on-two-partitions"
 	// FaultCustomerIDNotKeyTenant: CustomerID is not the tenant id the key starts with.
 	FaultCustomerIDNotKeyTenant = "customerid-not-key-tenant"
+	// FaultMuteOffOnHangUp: the hang-up of a muted call publishes an EventMuteOff.
+	FaultMuteOffOnHangUp = "muteoff-on-hangup"
+	// FaultMuteKept: a muted call's mute outlives it.
+	FaultMuteKept = "mute-kept-after-hangup"
+	// FaultSilentLogout: an outage logs the agent out without its events.
+	FaultSilentLogout = "silent-logout-on-outage"
 )
 
 // faultSpec is a fault and, for one that alters messages, how, knowing the request answered. The
 // faults of behaviour (logout-without-login, backinservice-without-outofservice,
-// event-during-outage, silent) are decided where the producer answers requests, and
-// agent-on-two-partitions where it publishes.
+// event-during-outage, silent, muteoff-on-hangup, mute-kept-after-hangup, silent-logout-on-outage)
+// are decided where the producer answers requests, and agent-on-two-partitions where it publishes.
 type faultSpec struct {
 	Fault
 	alter func(p *Producer, in cause, m *message)
@@ -108,6 +115,12 @@ var faults = []faultSpec{
 	{Fault{Name: FaultCustomerIDNotKeyTenant, Rule: "step.customer-id",
 		Summary: `CustomerID is the tenant's name ("tenant-t1") instead of the tenant id that starts the key`},
 		func(_ *Producer, _ cause, m *message) { m.replace("CustomerID", "tenant-"+m.tenant) }},
+	{Fault{Name: FaultMuteOffOnHangUp, Rule: "mute.off-reference-id",
+		Summary: "the hang-up of a muted call publishes an EventMuteOff, with no ReferenceID, before its EventOnHook (a call's end ends its mute without one)"}, nil},
+	{Fault{Name: FaultMuteKept,
+		Summary: "the mute of a call that hangs up is kept: the DN's next call starts muted, so its mute-on is refused as already muted"}, nil},
+	{Fault{Name: FaultSilentLogout,
+		Summary: "an outage logs the DN's agent out without publishing EventAgentNotReady or EventAgentLogout"}, nil},
 }
 
 // Faults lists every fault, in a stable order.

@@ -57,6 +57,9 @@ var faultChecks = map[string]faultCheck{
 	sut.FaultRefOnPhysical:          checkRefOnPhysical,
 	sut.FaultAgentOnTwoPartitions:   checkScattered,
 	sut.FaultCustomerIDNotKeyTenant: checkCustomerID,
+	sut.FaultMuteOffOnHangUp:        checkMuteOffOnHangUp,
+	sut.FaultMuteKept:               checkMuteKept,
+	sut.FaultSilentLogout:           checkSilentLogout,
 }
 
 func TestEachFaultBreaksExactlyItsPart(t *testing.T) {
@@ -308,6 +311,64 @@ func checkCustomerID(t *testing.T, set *contract.Set, clean, got run) {
 func checkSilent(t *testing.T, _ *contract.Set, _, got run) {
 	if len(got.msgs) != 0 || len(got.devs) != 0 {
 		t.Fatalf("silent published %d messages, deviated %v", len(got.msgs), got.devs)
+	}
+}
+
+// checkMuteOffOnHangUp: the hang-up of the tour's muted call publishes one extra EventMuteOff,
+// with no ReferenceID (no TSetMuteOff caused it), right before its EventOnHook; nothing else
+// changes, and the stream breaks mute.off-reference-id.
+func checkMuteOffOnHangUp(t *testing.T, set *contract.Set, clean, got run) {
+	requireValid(t, set, got.msgs)
+	extra := extras(t, clean, got)
+	if len(extra) != 1 || len(got.devs) != 0 {
+		t.Fatalf("extra messages %v and deviations %v, want one extra message and none", extra, got.devs)
+	}
+	e, next := got.evs[extra[0]], got.evs[extra[0]+1]
+	if _, has := e.ref(); e.id() != evMuteOff || has || e.str("ThisDN") != "5001" || next.id() != evOnHook || next.str("ConnID") != e.str("ConnID") {
+		t.Fatalf("extra %s of DN %s (ReferenceID %v) before %s, want an EventMuteOff without ReferenceID before the EventOnHook of its call", e.id(), e.str("ThisDN"), has, next.id())
+	}
+	requireLawless(t, got)
+}
+
+// checkMuteKept: the DN's call after the tour's muted hang-up starts muted, so the mute-off of
+// that call, never muted, is performed instead of refused: one deviation, and its EventMuteOff is
+// the one extra message.
+func checkMuteKept(t *testing.T, set *contract.Set, clean, got run) {
+	requireValid(t, set, got.msgs)
+	extra := extras(t, clean, got)
+	if len(extra) != 1 || len(got.devs) != 1 || !strings.Contains(got.devs[0].What, "never muted") {
+		t.Fatalf("extra messages %v and deviations %v, want one of each, for the mute-off of a call never muted", extra, got.devs)
+	}
+	e := got.evs[extra[0]]
+	for _, c := range got.evs[:extra[0]] {
+		if c.id() == evMuteOn && c.str("ConnID") == e.str("ConnID") {
+			t.Fatalf("the extra %s is of call %s, which was muted at %s", e.id(), e.str("ConnID"), c.raw)
+		}
+	}
+	if e.id() != evMuteOff || e.str("ThisDN") != "5001" {
+		t.Fatalf("extra %s of DN %s, want an EventMuteOff of DN 5001", e.id(), e.str("ThisDN"))
+	}
+}
+
+// checkSilentLogout: the outage of DN 5003 logs agent 1002 out without its EventAgentNotReady
+// and EventAgentLogout, which are the only messages missing; the stream alone is lawful (the
+// agent logs in again during the outage), so only a probe through the protocol can see it.
+func checkSilentLogout(t *testing.T, set *contract.Set, clean, got run) {
+	requireValid(t, set, got.msgs)
+	missing := extras(t, got, clean)
+	var ids []string
+	for _, i := range missing {
+		c := clean.evs[i]
+		ids = append(ids, c.id())
+		if c.str("ThisDN") != "5003" || c.str("AgentID") != "1002" || !inOutage(clean.evs, i) {
+			t.Errorf("missing %s of DN %s, agent %s, is not a consequence of the outage of 5003", c.id(), c.str("ThisDN"), c.str("AgentID"))
+		}
+	}
+	if want := []string{evNotReady, evLogout}; !slices.Equal(ids, want) || len(got.devs) != 0 {
+		t.Fatalf("missing %v, deviations %v; want %v and none", ids, got.devs, want)
+	}
+	if err := lawless(got.evs, got.refs); err != nil {
+		t.Fatalf("the stream without the consequences is not lawful (%v): the fault is not silent", err)
 	}
 }
 

@@ -111,6 +111,7 @@ func TestTourOfTheReferenceIsLawful(t *testing.T) {
 		"EventForwardCancel@t1:1001", "EventOffHook@t1:1001", "EventMuteOn@t1:1001", "EventMuteOff@t1:1001",
 		"EventOnHook@t1:1001", "EventOffHook@t1:", "EventMuteOff@t1:", "EventOnHook@t1:",
 		"EventAgentLogout@t1:1001",
+		"EventOffHook@t1:1001", "EventMuteOn@t1:1001", "EventOnHook@t1:1001", "EventOffHook@t1:1001", "EventOnHook@t1:1001",
 		"EventAgentLogin@t1:1002", "EventAgentReady@t1:1002", "EventOffHook@t1:1002",
 		"EventDNOutOfService@t1:1002", "EventOnHook@t1:1002", "EventAgentNotReady@t1:1002", "EventAgentLogout@t1:1002",
 		"EventAgentLogin@t1:1002", "EventDNOutOfService@t1:1002", "EventDNBackInService@t1:1002", "EventAgentLogout@t1:1002",

@@ -38,6 +38,7 @@ type line struct {
 	dnd          bool
 	forwards     map[drive.ForwardMode]string // standing forwarding, by mode, to its target
 	call         *call                        // the handset's call; nil when on hook
+	keptMute     muteState                    // the mute the DN's next call starts with: muteUnset, but for mute-kept-after-hangup
 }
 
 // call is the call of a DN's handset.
