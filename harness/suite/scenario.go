@@ -95,6 +95,7 @@ func (s Stimulus) check() error {
 // played.
 func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
 	cast := e.NewCast()
+	instance := e.stimuli.instance(s.Name)
 	var out []Outcome
 	for i, st := range s.Steps {
 		step, err := cast.Step(st)
@@ -102,6 +103,9 @@ func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
 			return out, fmt.Errorf("%s step %d: %w", s.File, i+1, err)
 		}
 		o := e.Run(ctx, step)
+		if err := e.stimuli.step(s.Name, instance, i+1, st, cast, step, o); err != nil {
+			return out, err
+		}
 		out = append(out, o)
 		if !o.OK() {
 			break

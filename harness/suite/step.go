@@ -31,10 +31,12 @@ type absent struct{}
 // Step is one stimulus and what it must produce: on the DNs it names, exactly the events Want
 // lists, no more, within the run's timeout.
 type Step struct {
-	Name string                      // the stimulus, as people say it: "login of agent 1001 on DN 5001 (ReferenceID 17)"
-	DNs  []string                    // the DNs whose events are judged
-	Do   func(context.Context) error // performs the stimulus
-	Want []Want
+	Name string   // the stimulus, as people say it: "login of agent 1001 on DN 5001 (ReferenceID 17)"
+	DNs  []string // the DNs whose events are judged
+	// ReferenceID is the one of the stimulus's request, for the stimulus log.
+	ReferenceID int64
+	Do          func(context.Context) error // performs the stimulus
+	Want        []Want
 	// Refusal, if set, says the stimulus must be refused with this error (errors.Is) and produce
 	// nothing.
 	Refusal error

@@ -96,7 +96,7 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 		return Step{}, err
 	}
 	req := c.env.Request(c.DN(s.DN))
-	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) }}
+	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, ReferenceID: req.ReferenceID, Do: func(ctx context.Context) error { return do(ctx, req) }}
 	if st.Refusal, err = refusal("refused", s.Refused); err != nil {
 		return st, err
 	}
