@@ -41,6 +41,7 @@ Usage:
   agentstate broker [flags]           run the embedded Kafka broker for local development
   agentstate merge REPORT...          combine the reports of observers that shared a consumer group
   agentstate diff BASELINE CANDIDATE  what a build changed in the events, against a baseline capture
+  agentstate schemas diff OLD NEW     backward/forward/full compatibility of two schema sets
 
 Run 'agentstate COMMAND --help' for a command's flags and examples; 'agentstate --version' for
 the version. Output has no colour, so it reads the same in a CI log.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runMerge(args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr, getenv)
+	case "schemas":
+		return runSchemas(args[1:], stdout, stderr, getenv)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
