@@ -111,7 +111,7 @@ func (c *comparison) event(d Difference, b, k normEvent) {
 	}
 	var gone []string
 	for _, path := range unionPaths(b.attrs, k.attrs) {
-		if c.typeLevel[d.Event+"\x00"+path] || under(path, gone) {
+		if c.reported(d.Event, path) || under(path, gone) {
 			continue
 		}
 		ba, inB := b.attrs[path]
@@ -126,6 +126,20 @@ func (c *comparison) event(d Difference, b, k normEvent) {
 		case ba != ka:
 			c.changed(d, path, ba, ka)
 		}
+	}
+}
+
+// reported says whether the event type's comparison reported the path, or an object holding it.
+func (c *comparison) reported(event, path string) bool {
+	for p := path; ; {
+		if c.typeLevel[event+"\x00"+p] {
+			return true
+		}
+		i := strings.LastIndex(p, "/")
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
 	}
 }
 
