@@ -12,6 +12,11 @@ BENCH_COUNT ?= 6
 # JSON, summary, the captured stream) go to AGENTSTATE_REPORT_DIR (default reports/conformance).
 # A relative AGENTSTATE_SUT_COMMAND is resolved against the directory make ran from
 # (AGENTSTATE_WORKDIR), not specs/, where the suite runs.
+# BASELINE=<capture.jsonl or report directory of the release in production> then diffs the run
+# against it (agentstate diff; DIFF_FORMAT=text|json|github): a breaking difference fails the job
+# even when the suite passed, and the exit status is the suite's when it failed, else the diff's.
+BASELINE ?=
+DIFF_FORMAT ?=
 FAULT  ?=
 LABELS ?=
 GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
@@ -23,7 +28,9 @@ conformance:
 	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
 	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
-	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status
+	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; \
+	if [ -n "$(BASELINE)" ]; then echo; $(AGENTSTATE) diff $(if $(DIFF_FORMAT),--format $(DIFF_FORMAT)) '$(BASELINE)' $$dir/capture.jsonl; \
+		dstatus=$$?; if [ $$status -eq 0 ]; then status=$$dstatus; fi; fi; exit $$status
 
 # The example service (harness/examples/agentservice), a producer written as an outside team
 # would write one: built, started, certified by the whole suite over HTTP and then over exec on

@@ -29,6 +29,7 @@ type Env struct {
 
 	pub      *broker.Publisher
 	capture  *os.File
+	stimuli  *stimulusLog // beside the capture
 	ids      atomic.Int64
 	mu       sync.Mutex
 	requests map[int64]string // the step names of the requests made, by ReferenceID
@@ -43,6 +44,9 @@ func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, e
 		return e, fmt.Errorf("start broker: %w", err)
 	}
 	if e.capture, err = openCapture(cfg.ReportDir); err != nil {
+		return e, err
+	}
+	if e.stimuli, err = openStimulusLog(cfg.ReportDir); err != nil {
 		return e, err
 	}
 	var w io.Writer
@@ -107,6 +111,7 @@ func (e *Env) Stop(ctx context.Context) (*report.Report, error) {
 	if e.capture != nil {
 		errs = append(errs, e.capture.Close())
 	}
+	errs = append(errs, e.stimuli.close())
 	if e.Broker != nil {
 		errs = append(errs, e.Broker.Close())
 	}

@@ -118,6 +118,7 @@ func (s Stimulus) checkSeen() error {
 // played.
 func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
 	cast := e.NewCast()
+	instance := e.stimuli.instance(s.Name)
 	var out []Outcome
 	for i, st := range s.Steps {
 		step, err := cast.Step(st)
@@ -126,6 +127,9 @@ func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
 		}
 		o := e.Run(ctx, step)
 		cast.Saw(o.Got)
+		if err := e.stimuli.step(s.Name, instance, i+1, st, cast, step, o); err != nil {
+			return out, err
+		}
 		out = append(out, o)
 		if !o.OK() {
 			break

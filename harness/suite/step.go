@@ -42,7 +42,8 @@ type Step struct {
 	// or, with Refusal, instead of Refusal; it then produces nothing. For requests the spec lets a
 	// system answer either way.
 	MayRefuse error
-	// ReferenceID is the ReferenceID of the stimulus's request: the only one its events may carry.
+	// ReferenceID is the ReferenceID of the stimulus's request: the only one its events may carry
+	// (and the stimulus log's).
 	ReferenceID int64
 	// Physical says the stimulus comes from the phone set or the switch (hook, service), not from
 	// a client request: its events carry no ReferenceID at all.

@@ -40,6 +40,8 @@ Usage:
   agentstate observe [flags]          consume the topic of a running cluster and check it live
   agentstate broker [flags]           run the embedded Kafka broker for local development
   agentstate merge REPORT...          combine the reports of observers that shared a consumer group
+  agentstate diff BASELINE CANDIDATE  what a build changed in the events, against a baseline capture
+  agentstate schemas diff OLD NEW     backward/forward/full compatibility of two schema sets
 
 Run 'agentstate COMMAND --help' for a command's flags and examples; 'agentstate --version' for
 the version. Output has no colour, so it reads the same in a CI log.
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBroker(ctx, args[1:], stdout, stderr, getenv)
 	case "merge":
 		return runMerge(args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr, getenv)
+	case "schemas":
+		return runSchemas(args[1:], stdout, stderr, getenv)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
