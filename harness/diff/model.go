@@ -172,7 +172,7 @@ func (n *normaliser) flatten(out map[string]attr, top, path string, v any, e *En
 	a := attr{typ: jsonType(v)}
 	switch {
 	case top == "time":
-		a.value = `"<time>"`
+		a.value = timeValue(path, v)
 	case path == "ReferenceID" && a.typ == "integer":
 		a.value = n.ref(v.(json.Number), e)
 	default:
@@ -248,4 +248,24 @@ func jsonType(v any) string {
 		return "object"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// timeValue normalises a time attribute away, keeping what a consumer relies on: seconds since
+// the epoch within the schemas' bound (2000-01-01 to 2099-12-31), useconds within a second. A
+// value outside is kept as such, so a change of unit (milliseconds) is a changed value.
+func timeValue(path string, v any) string {
+	num, ok := v.(json.Number)
+	if !ok {
+		return `"<time>"`
+	}
+	n, err := num.Int64()
+	switch {
+	case err != nil:
+		return `"<time, not an integer>"`
+	case path == "time/seconds" && (n < 946684800 || n > 4102444799):
+		return `"<seconds outside 2000-01-01..2099-12-31>"`
+	case path == "time/useconds" && (n < 0 || n > 999999):
+		return `"<useconds outside 0..999999>"`
+	}
+	return `"<time>"`
 }

@@ -64,6 +64,14 @@ var faultDiffs = map[string]struct {
 	sut.FaultSilent:             {diff.RuleEventRemoved, diff.Breaking},
 	sut.FaultUnknownWorkMode:    {diff.RuleEnumValue, diff.Notable},
 	sut.FaultMuteOnWithoutConn:  {diff.RuleAttrRemoved, diff.Breaking},
+	sut.FaultTimeInMilliseconds: {diff.RuleValueChanged, diff.Breaking}, // seconds outside their bound
+	sut.FaultRefOnPhysical:      {diff.RuleAttrAdded, diff.Notable},
+	// The diff does not compare partitions: the fault shows only through the flows it stopped.
+	sut.FaultAgentOnTwoPartitions:   {diff.RuleStimulusMissing, diff.Breaking},
+	sut.FaultCustomerIDNotKeyTenant: {diff.RuleValueChanged, diff.Breaking},
+	sut.FaultMuteOffOnHangUp:        {diff.RuleEventAdded, diff.Notable},
+	sut.FaultMuteKept:               {diff.RuleEventRemoved, diff.Breaking},
+	sut.FaultSilentLogout:           {diff.RuleEventRemoved, diff.Breaking},
 }
 
 func diffFaults(t *testing.T, bin, root string, base *diff.Run, opts diff.Options) {
