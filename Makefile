@@ -10,6 +10,7 @@ BENCH_COUNT ?= 6
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
 # reference producer (the run must then fail); LABELS=<filter> selects specs. Reports (JUnit,
 # JSON, summary, the captured stream) go to AGENTSTATE_REPORT_DIR (default reports/conformance).
+# Colour only on a terminal (not TERM=dumb, no NO_COLOR): a CI log or a pipe gets none.
 # A relative AGENTSTATE_SUT_COMMAND is resolved against the directory make ran from
 # (AGENTSTATE_WORKDIR), not specs/, where the suite runs.
 FAULT  ?=
@@ -20,7 +21,8 @@ GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 conformance:
 	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; case $$dir in /*) ;; *) dir=$(CURDIR)/$$dir;; esac; \
 	rm -f $$dir/summary.md $$dir/summary.json $$dir/junit.xml $$dir/ginkgo.json; \
-	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	colour=--no-color; if [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ "$${TERM:-}" != dumb ]; then colour=; fi; \
+	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $$colour $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
 	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status

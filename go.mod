@@ -3,6 +3,7 @@ module github.com/voice-agentstate/conformance
 go 1.26.0
 
 require (
+	github.com/alecthomas/kong v1.17.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
 	github.com/santhosh-tekuri/jsonschema/v5 v5.3.1
