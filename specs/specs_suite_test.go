@@ -96,7 +96,7 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 	}
 	dir := reportDir()
 	Expect(os.MkdirAll(dir, 0o750)).To(Succeed())
-	Expect(atomically(filepath.Join(dir, suite.JUnitXML), func(path string) error { return reporters.GenerateJUnitReport(r, path) })).To(Succeed())
+	Expect(atomically(filepath.Join(dir, suite.JUnitXML), func(path string) error { return stampedJUnit(r, path) })).To(Succeed())
 	Expect(atomically(filepath.Join(dir, suite.GinkgoJSON), func(path string) error { return reporters.GenerateJSONReport(r, path) })).To(Succeed())
 	summary := suite.Summary{Coverage: map[string]suite.EventCoverage{}}
 	if stream != nil {
@@ -115,6 +115,21 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		}
 	}
 })
+
+// stampedJUnit writes Ginkgo's JUnit report with the run's versions among its properties.
+func stampedJUnit(r Report, path string) error {
+	if err := reporters.GenerateJUnitReport(r, path); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if b, err = suite.StampJUnit(b, report.Version()); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
 
 // atomically has write (a Ginkgo reporter, which writes to a path) produce the report in a
 // directory of its own, then puts it at path with report.WriteFile, so that path holds the

@@ -20,6 +20,7 @@ const RuleEmpty = "stream.empty"
 // re-deliveries (Redelivered) are read but not judged, and not in Lines, so the non-blank lines
 // of a capture are Lines plus Redelivered.
 type Report struct {
+	Version      Versions          `json:"version"` // what judged: the suite, the schema set, the spec revision
 	Broker       *Broker           `json:"broker,omitempty"`
 	Consumed     *Consumption      `json:"consumed,omitempty"`
 	Schemas      string            `json:"schemas"`
@@ -62,7 +63,7 @@ type Judged struct {
 
 // New returns an empty report.
 func New() *Report {
-	return &Report{PerEvent: map[string]int{}, Violations: []finding.Finding{}, Warnings: []finding.Finding{}}
+	return &Report{Version: Version(), PerEvent: map[string]int{}, Violations: []finding.Finding{}, Warnings: []finding.Finding{}}
 }
 
 // Add files a finding under its severity.

@@ -17,7 +17,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -121,20 +120,8 @@ func setting(args []string, getenv func(string) string, flag string) string {
 	return getenv(envName(flag))
 }
 
-// version names the module version the binary was built from, and its VCS revision if known.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
-		}
-	}
-	return v
-}
+// version is what --version prints: this build's suite version, schema set and spec revision.
+func version() string { return report.Version().String() }
 
 // complain writes one line on stderr: "agentstate: " and the words, made Printable, since errors
 // name files and carry keys and values from records.
