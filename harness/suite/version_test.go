@@ -1,4 +1,4 @@
-package suite
+package suite_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 
 	"github.com/voice-agentstate/conformance/harness/report"
+	. "github.com/voice-agentstate/conformance/harness/suite"
 )
 
 // TestTheSummaryAndJUnitCarryTheVersions: summary.json, summary.md and the JUnit properties say
