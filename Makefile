@@ -24,7 +24,7 @@ conformance:
 	colour=--no-color; if [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ "$${TERM:-}" != dumb ]; then colour=; fi; \
 	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $$colour $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
-	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
+	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; echo; echo "reports: $$dir (summary.md, summary.json, junit.xml, ginkgo.json, capture.jsonl)"; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; exit $$status
 
 test:

@@ -265,8 +265,9 @@ func (s Summary) streamLines(line func(string, ...any)) {
 	if r.Broker != nil {
 		line("- broker: %s", r.Broker)
 	}
-	line("- stream: %d records, %d events, %d undecodable; %d violations, %d warnings (schemas %s, initial state %s)",
-		r.Lines, r.Events, r.Undecodable, len(r.Violations), len(r.Warnings), r.Schemas, r.InitialState)
+	line("- stream: %s, %s, %d undecodable; %s, %s (schemas %s, initial state %s)",
+		report.Plural(r.Lines, "record"), report.Plural(r.Events, "event"), r.Undecodable,
+		report.Plural(len(r.Violations), "violation"), report.Plural(len(r.Warnings), "warning"), r.Schemas, r.InitialState)
 	line("- invariants checked: %s", strings.Join(r.Invariants, ", "))
 	if r.ServiceUnjudged > 0 {
 		line("- service events not judged by the outage rules on the stream: %d (their key does not fit AGENTSTATE_SERVICE_KEY=%s; the outage flow's own steps judge them)", r.ServiceUnjudged, r.ServiceKey)

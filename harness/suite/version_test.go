@@ -10,6 +10,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/reporters"
 
+	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/report"
 	. "github.com/voice-agentstate/conformance/harness/suite"
 )
@@ -46,5 +47,17 @@ func TestTheSummaryAndJUnitCarryTheVersions(t *testing.T) {
 	}
 	if len(suites.TestSuites[0].TestCases) != 1 {
 		t.Errorf("stamping lost the test cases:\n%s", stamped)
+	}
+}
+
+// TestTheSummaryStreamLineCountsInGoodGrammar: "1 violation", not "1 violations".
+func TestTheSummaryStreamLineCountsInGoodGrammar(t *testing.T) {
+	r := report.New()
+	r.CountEvent("EventDNDOn")
+	r.Add(finding.Finding{Rule: "x", Severity: finding.Violation})
+	var md strings.Builder
+	Summary{Report: r}.Markdown(&md)
+	if want := "- stream: 1 record, 1 event, 0 undecodable; 1 violation, 0 warnings"; !strings.Contains(md.String(), want) {
+		t.Errorf("summary.md lacks %q:\n%s", want, md.String())
 	}
 }

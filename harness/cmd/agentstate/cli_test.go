@@ -172,3 +172,14 @@ func runWithWatchdog(t *testing.T, env map[string]string, args ...string) result
 	}
 	return result{code, out.String(), errb.String()}
 }
+
+// TestTheConsoleSaysWhereTheReportWent: verify, observe and merge name the report they wrote
+// (and observe its capture) on stderr.
+func TestTheConsoleSaysWhereTheReportWent(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "report.json")
+	r := agentstate(t, "", nil, "verify", "--report-json", rep, fixtures+"valid-day.jsonl")
+	if r.code != exitPass || !strings.Contains(r.stderr, "agentstate: report written to "+rep) {
+		t.Errorf("verify: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

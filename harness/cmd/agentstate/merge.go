@@ -56,6 +56,7 @@ func runMerge(args []string, stdout, stderr io.Writer, getenv func(string) strin
 			complain(stderr, err)
 			return exitUsage
 		}
+		complain(stderr, "report written to "+*out)
 	}
 	if !merged.Passed() {
 		return exitFindings

@@ -179,6 +179,9 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	s.Close()
 	stopProgress()
 	captureErr := closeCapture()
+	if o.Record != "" && captureErr == nil {
+		complain(stderr, "capture written to "+o.Record)
+	}
 	rep := p.Report()
 	rep.Broker = &info
 	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.Group, Handovers: res.Handovers,
@@ -233,6 +236,8 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 		if err := rep.WriteJSON(o.ReportJSON); err != nil {
 			complain(stderr, err)
 			code = exitUsage
+		} else {
+			complain(stderr, "report written to "+o.ReportJSON)
 		}
 	}
 	return code

@@ -180,6 +180,7 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			complain(stderr, err)
 			return exitUsage
 		}
+		complain(stderr, "report written to "+v.ReportJSON)
 	}
 	return code
 }
