@@ -4,12 +4,13 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench build asyncapi example-conformance
+.PHONY: conformance test vet lint bench build asyncapi example-conformance dist
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
 # reference producer (the run must then fail); LABELS=<filter> selects specs. Reports (JUnit,
 # JSON, summary, the captured stream) go to AGENTSTATE_REPORT_DIR (default reports/conformance).
+# Colour only on a terminal (not TERM=dumb, no NO_COLOR): a CI log or a pipe gets none.
 # A relative AGENTSTATE_SUT_COMMAND is resolved against the directory make ran from
 # (AGENTSTATE_WORKDIR), not specs/, where the suite runs.
 # BASELINE=<capture.jsonl or report directory of the release in production> then diffs the run
@@ -25,9 +26,10 @@ GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 conformance:
 	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; case $$dir in /*) ;; *) dir=$(CURDIR)/$$dir;; esac; \
 	rm -f $$dir/summary.md $$dir/summary.json $$dir/junit.xml $$dir/ginkgo.json; \
-	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $(if $(NO_COLOR),--no-color) $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	colour=--no-color; if [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ "$${TERM:-}" != dumb ]; then colour=; fi; \
+	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $$colour $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
-	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; \
+	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; echo; echo "reports: $$dir (summary.md, summary.json, junit.xml, ginkgo.json, capture.jsonl, stimuli.jsonl)"; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; \
 	if [ -n "$(BASELINE)" ]; then echo; $(AGENTSTATE) diff $(if $(DIFF_FORMAT),--format $(DIFF_FORMAT)) '$(BASELINE)' $$dir/capture.jsonl; \
 		dstatus=$$?; if [ $$status -eq 0 ]; then status=$$dstatus; fi; fi; exit $$status
@@ -61,7 +63,34 @@ bench:
 	else $(BENCHSTAT) $(REPORT_DIR)/bench.txt; echo "(copy $(REPORT_DIR)/bench.txt to $(REPORT_DIR)/bench-base.txt to compare the next run with it)"; fi
 
 build:
-	$(GO) build -o .cache/bin/agentstate ./harness/cmd/agentstate
+	$(GO) build -ldflags "$(LDFLAGS)" -o .cache/bin/agentstate ./harness/cmd/agentstate
+
+# Release artifacts (plain go build and go test -c, -trimpath, with -ldflags -X stamping the
+# versions that --version, every report and the JUnit properties carry): for each of
+# DIST_PLATFORMS, dist/agentstate_VERSION_OS_ARCH.tar.gz holding the CLI and the shipped suite
+# (conformance.test, fixtures embedded, runs from any directory), and dist/checksums.txt
+# (sha256). VERSION is the tag (git describe); SCHEMA_VERSION and SPEC_REVISION name the schema
+# set and the spec revision when a release names them, and are otherwise the SHA-256 of the
+# embedded schemas and of fixtures/spec/attributes.json. Nothing is published from here.
+VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+SCHEMA_VERSION ?=
+SPEC_REVISION  ?=
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+VERSION_PKG     = github.com/voice-agentstate/conformance/harness/report
+LDFLAGS         = -s -w -X $(VERSION_PKG).suiteVersion=$(VERSION) -X $(VERSION_PKG).schemaVersion=$(SCHEMA_VERSION) -X '$(VERSION_PKG).specRevision=$(SPEC_REVISION)'
+dist:
+	@rm -rf dist && mkdir -p dist
+	@set -e; for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; name=agentstate_$(VERSION)_$${os}_$${arch}; echo "== $$name"; \
+		mkdir -p dist/$$name; cp LICENSE CHANGELOG.md dist/$$name/; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/$$name/agentstate ./harness/cmd/agentstate; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) test -c -trimpath -ldflags "$(LDFLAGS)" -o dist/$$name/conformance.test ./specs; \
+		tar -C dist -czf dist/$$name.tar.gz $$name; rm -rf dist/$$name; \
+	done
+	@cd dist && sha256sum *.tar.gz > checksums.txt && sha256sum -c --quiet checksums.txt && cat checksums.txt
+	@host=agentstate_$(VERSION)_$$($(GO) env GOOS)_$$($(GO) env GOARCH); \
+	if [ -f dist/$$host.tar.gz ]; then tar -C dist -xzf dist/$$host.tar.gz && out=$$(dist/$$host/agentstate --version) && rm -rf dist/$$host && echo "$$out" && \
+	case "$$out" in *"suite $(VERSION),"*) ;; *) echo "make dist: --version does not say $(VERSION)"; exit 1;; esac; fi
 
 # Validates schemas/asyncapi.yaml with the official AsyncAPI parser (npm, pinned by package-lock).
 asyncapi:

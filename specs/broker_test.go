@@ -20,14 +20,14 @@ func kgoRecord(topic, key, value string) *kgo.Record {
 // roundTrip produces one event through the broker and consumes it back until the end offsets.
 func roundTrip(b broker.Broker) {
 	cl, err := broker.NewClient(b)
-	Expect(err).NotTo(HaveOccurred())
+	must(err, "")
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	Expect(cl.ProduceSync(ctx, kgoRecord(b.Info().Topic, "t1:1001", `{"id":"EventDNDOn"}`)).FirstErr()).To(Succeed())
+	must(cl.ProduceSync(ctx, kgoRecord(b.Info().Topic, "t1:1001", `{"id":"EventDNDOn"}`)).FirstErr(), "")
 	var got []record.Record
 	res, err := consume.Run(ctx, b, consume.Options{UntilEnd: true}, func(r record.Record) { got = append(got, r) })
-	Expect(err).NotTo(HaveOccurred())
+	must(err, "")
 	Expect(res.Records).To(Equal(1))
 	Expect(got[0].Place.Key).To(Equal("t1:1001"))
 }
@@ -35,7 +35,7 @@ func roundTrip(b broker.Broker) {
 var _ = Describe("Broker modes", Label("broker"), func() {
 	It("runs an embedded broker with the topic in place", Label("embedded"), func() {
 		b, err := broker.Start(context.Background(), broker.Config{Provider: broker.Embedded, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: 10 * time.Second})
-		Expect(err).NotTo(HaveOccurred())
+		must(err, "")
 		DeferCleanup(b.Close)
 		Expect(b.Info().Partitions).To(Equal(3))
 		roundTrip(b)
@@ -43,10 +43,10 @@ var _ = Describe("Broker modes", Label("broker"), func() {
 
 	It("reaches an external cluster that has the topic", Label("external"), func() {
 		remote, err := broker.StartEmbedded(broker.Config{Partitions: 2})
-		Expect(err).NotTo(HaveOccurred())
+		must(err, "")
 		DeferCleanup(remote.Close)
 		b, err := broker.Start(context.Background(), broker.Config{Provider: broker.External, Bootstrap: remote.Info().Bootstrap, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: 10 * time.Second})
-		Expect(err).NotTo(HaveOccurred())
+		must(err, "")
 		Expect(b.Info().Partitions).To(Equal(2))
 		roundTrip(b)
 	})
@@ -59,7 +59,7 @@ var _ = Describe("Broker modes", Label("broker"), func() {
 		if b != nil {
 			DeferCleanup(b.Close)
 		}
-		Expect(err).NotTo(HaveOccurred())
+		must(err, "")
 		roundTrip(b)
 	})
 })

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/drive"
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
@@ -25,7 +26,7 @@ var brokerMode = func() string {
 // should, saying what was expected, from which stimulus, by when, and what came instead.
 func play(ctx context.Context, name string, steps ...suite.Stimulus) {
 	outcomes, err := suite.Scenario{Name: name, Steps: steps, File: name}.Run(ctx, env)
-	Expect(err).NotTo(HaveOccurred())
+	must(err, "play "+name)
 	expectAll(outcomes, len(steps))
 }
 
@@ -89,18 +90,18 @@ var _ = Describe("Event", Label("conformance", brokerMode, "schema", "correlatio
 	}
 })
 
-// scenarioDir is AGENTSTATE_SCENARIOS, or the repository's fixtures/scenarios.
-func scenarioDir() string {
-	if dir := os.Getenv("AGENTSTATE_SCENARIOS"); dir != "" {
-		return dir
-	}
-	return filepath.Join("..", "fixtures", "scenarios")
-}
-
+// scenarios are those of AGENTSTATE_SCENARIOS, a directory, or else the repository's
+// fixtures/scenarios, embedded so that the shipped suite runs from any directory.
 var scenarios = func() []suite.Scenario {
-	sc, err := suite.LoadScenarios(scenarioDir())
+	var sc []suite.Scenario
+	var err error
+	if dir := os.Getenv("AGENTSTATE_SCENARIOS"); dir != "" {
+		sc, err = suite.LoadScenarios(dir)
+	} else {
+		sc, err = suite.LoadScenariosFrom(fixtures.FS, fixtures.Scenarios, "fixtures/scenarios")
+	}
 	if err != nil {
-		panic(err)
+		panic(err.Error() + " (AGENTSTATE_SCENARIOS names a directory of scenario files; unset, the built-in ones are used)")
 	}
 	return sc
 }()
@@ -109,7 +110,7 @@ var _ = Describe("Flows", Label("conformance", brokerMode, "flow", "correlation"
 	for _, sc := range scenarios {
 		It(sc.Name+" ("+filepath.Base(sc.File)+")", Label(sc.Labels...), func(ctx SpecContext) {
 			outcomes, err := sc.Run(ctx, env)
-			Expect(err).NotTo(HaveOccurred())
+			must(err, "run "+sc.Name)
 			expectAll(outcomes, len(sc.Steps))
 		})
 	}

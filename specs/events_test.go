@@ -2,12 +2,14 @@ package specs_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"fmt"
+	"io/fs"
+	"path"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/matchers"
 )
@@ -17,22 +19,33 @@ type eventFixture struct {
 	Event   string          `json:"event"`
 	Minimal json.RawMessage `json:"minimal"`
 	Full    json.RawMessage `json:"full"`
-	Invalid []struct {
-		Name    string          `json:"name"`
-		Message json.RawMessage `json:"message"`
-		Want    []struct {
-			Severity string `json:"severity"`
-		} `json:"want"`
-	} `json:"invalid"`
+	Invalid []invalidCase   `json:"invalid"`
 }
 
-func loadFixture(event string) eventFixture {
-	b, err := os.ReadFile(filepath.Join("..", "fixtures", "events", event+".json"))
-	Expect(err).NotTo(HaveOccurred())
+// invalidCase is one broken variant of an event's message.
+type invalidCase = struct {
+	Name    string          `json:"name"`
+	Message json.RawMessage `json:"message"`
+	Want    []struct {
+		Severity string `json:"severity"`
+	} `json:"want"`
+}
+
+// loadFixture reads an event's fixture from the embedded tree, when the spec tree is built: its
+// broken variants are the entries of a table, one spec each.
+func loadFixture(event string) (eventFixture, error) {
 	var fx eventFixture
-	Expect(json.Unmarshal(b, &fx)).To(Succeed())
-	Expect(fx.Event).To(Equal(event))
-	return fx
+	b, err := fs.ReadFile(fixtures.FS, path.Join(fixtures.Events, event+".json"))
+	if err != nil {
+		return fx, fmt.Errorf("load event fixture: %w", err)
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		return fx, fmt.Errorf("load event fixture %s: %w", event, err)
+	}
+	if fx.Event != event {
+		return fx, fmt.Errorf("load event fixture %s: it is the fixture of %q", event, fx.Event)
+	}
+	return fx, nil
 }
 
 // onlyWarnings says whether a case breaks nothing but warning rules.
@@ -49,9 +62,12 @@ func onlyWarnings(want []struct {
 
 var _ = Describe("Event schemas", Label("schema"), func() {
 	for _, event := range contract.Events {
+		fx, err := loadFixture(event)
 		Context(event, Label(event), func() {
-			var fx eventFixture
-			BeforeEach(func() { fx = loadFixture(event) })
+			It("has a fixture with broken variants", func() {
+				must(err, "load the event fixture")
+				Expect(fx.Invalid).NotTo(BeEmpty())
+			})
 
 			It("accepts the message with only its mandatory attributes", func() {
 				Expect(fx.Minimal).To(matchers.ConformTo(event, matchers.Strict()))
@@ -61,18 +77,20 @@ var _ = Describe("Event schemas", Label("schema"), func() {
 				Expect(fx.Full).To(matchers.ConformTo(event, matchers.Strict()))
 			})
 
-			It("rejects every broken variant of the message", func() {
-				Expect(fx.Invalid).NotTo(BeEmpty())
-				for _, c := range fx.Invalid {
-					By(c.Name)
-					if onlyWarnings(c.Want) {
-						Expect(c.Message).To(matchers.ConformToContract(), c.Name)
-						Expect(c.Message).NotTo(matchers.ConformToContract(matchers.Strict()), c.Name)
-						continue
-					}
-					Expect(c.Message).NotTo(matchers.ConformToContract(), c.Name)
+			// One spec per broken variant, so that each is its own JUnit test case and a
+			// failure hides none of the others.
+			var entries []TableEntry
+			for _, c := range fx.Invalid {
+				entries = append(entries, Entry(c.Name, c))
+			}
+			DescribeTable("rejects the broken variant", func(c invalidCase) {
+				if onlyWarnings(c.Want) {
+					Expect(c.Message).To(matchers.ConformToContract(), "only warnings are expected, so it passes unless strict")
+					Expect(c.Message).NotTo(matchers.ConformToContract(matchers.Strict()))
+					return
 				}
-			})
+				Expect(c.Message).NotTo(matchers.ConformToContract())
+			}, entries)
 		})
 	}
 })

@@ -29,6 +29,20 @@ func TestSpecs(t *testing.T) {
 	RunSpecs(t, "voice-agentstate conformance")
 }
 
+// must fails the node on an error, saying what was being done and the error's chain once, as
+// text: Gomega's HaveOccurred prints every wrapped error's struct, which repeats the sentence
+// and buries it under some 40 lines of <*fmt.wrapError | 0x...>.
+func must(err error, what string) {
+	GinkgoHelper()
+	if err == nil {
+		return
+	}
+	if what != "" {
+		Fail(what + ": " + err.Error())
+	}
+	Fail(err.Error())
+}
+
 // reportDir is AGENTSTATE_REPORT_DIR, or reports/conformance at the top of the repository (or of
 // the working directory, for a test binary run elsewhere).
 func reportDir() string {
@@ -50,11 +64,11 @@ func reportDir() string {
 
 var _ = BeforeSuite(func(ctx SpecContext) {
 	cfg, err := suite.ConfigFromEnv(os.Getenv)
-	Expect(err).NotTo(HaveOccurred(), "settings")
+	must(err, "settings")
 	cfg.ReportDir = reportDir()
-	Expect(suite.ClearReports(cfg.ReportDir)).To(Succeed(), "clear the reports of an earlier run")
+	must(suite.ClearReports(cfg.ReportDir), "clear the reports of an earlier run")
 	env, err = suite.Start(ctx, cfg, os.Getenv)
-	Expect(err).NotTo(HaveOccurred(), "start the broker, the collector and the system under test")
+	must(err, "start the broker, the collector and the system under test")
 	AddReportEntry("broker", env.Broker.Info().String())
 	AddReportEntry("system under test", cfg.SUT+" "+cfg.Fault)
 }, NodeTimeout(2*time.Minute))
@@ -71,13 +85,13 @@ var _ = AfterSuite(func() {
 	defer cancel()
 	rep, err := env.Stop(ctx)
 	if rep == nil {
-		Expect(err).NotTo(HaveOccurred())
+		must(err, "")
 		return
 	}
 	summary := env.Summarize(rep)
 	stream = &summary
 	rep.Summary(GinkgoWriter)
-	Expect(err).NotTo(HaveOccurred(), "drain and stop")
+	must(err, "drain and stop")
 	By("judging the whole consumed stream with the sequence rules from a clean initial state")
 	Expect(rep.Events).To(BeNumerically(">", 0), "the system under test published nothing the whole run")
 	var violations []string
@@ -95,9 +109,9 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		return
 	}
 	dir := reportDir()
-	Expect(os.MkdirAll(dir, 0o750)).To(Succeed())
-	Expect(atomically(filepath.Join(dir, suite.JUnitXML), func(path string) error { return reporters.GenerateJUnitReport(r, path) })).To(Succeed())
-	Expect(atomically(filepath.Join(dir, suite.GinkgoJSON), func(path string) error { return reporters.GenerateJSONReport(r, path) })).To(Succeed())
+	must(os.MkdirAll(dir, 0o750), "write the reports")
+	must(atomically(filepath.Join(dir, suite.JUnitXML), func(path string) error { return stampedJUnit(r, path) }), "write the reports")
+	must(atomically(filepath.Join(dir, suite.GinkgoJSON), func(path string) error { return reporters.GenerateJSONReport(r, path) }), "write the reports")
 	summary := suite.Summary{Coverage: map[string]suite.EventCoverage{}}
 	if stream != nil {
 		summary = *stream
@@ -105,7 +119,7 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		summary.SUT, summary.Fault = cfg.SUT, cfg.Fault
 	}
 	summary.Run = runOf(r)
-	Expect(summary.Write(dir)).To(Succeed())
+	must(summary.Write(dir), "write the reports")
 	if r.SuiteSucceeded {
 		Expect(summary.Decide()).NotTo(Equal(suite.VerdictFail), "the suite verified nothing (see %s)", filepath.Join(dir, suite.SummaryMD))
 		// A filtered run judged part of the contract: it is no certification, so it is not a
@@ -115,6 +129,21 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		}
 	}
 })
+
+// stampedJUnit writes Ginkgo's JUnit report with the run's versions among its properties.
+func stampedJUnit(r Report, path string) error {
+	if err := reporters.GenerateJUnitReport(r, path); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if b, err = suite.StampJUnit(b, report.Version()); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
 
 // atomically has write (a Ginkgo reporter, which writes to a path) produce the report in a
 // directory of its own, then puts it at path with report.WriteFile, so that path holds the

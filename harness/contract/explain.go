@@ -126,16 +126,45 @@ func (s *Set) unknownAttribute(event, object, name string) finding.Finding {
 	}
 }
 
-// suggest finds a declared attribute that differs from name only in case, spaces, hyphens or
-// underscores: "AgentId" and the spec's own "Agent ID" both suggest AgentID.
+// suggest finds the declared attribute closest to name, compared with case, spaces, hyphens
+// and underscores folded away ("AgentId" and the spec's own "Agent ID" both suggest AgentID),
+// within an edit distance that grows with the name: one edit up to 5 letters, two beyond
+// ("RefrenceID" suggests ReferenceID). "" when none is that close.
 func (s *Set) suggest(event, name string) string {
 	want := fold(name)
+	limit := 1
+	if len(want) > 5 {
+		limit = 2
+	}
+	best, bestDist := "", limit+1
 	for _, attr := range s.Attributes(event) {
-		if fold(attr) == want {
-			return attr
+		if d := editDistance(fold(attr), want); d < bestDist {
+			best, bestDist = attr, d
 		}
 	}
-	return ""
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
 }
 
 func fold(s string) string {

@@ -20,6 +20,7 @@ const RuleEmpty = "stream.empty"
 // re-deliveries (Redelivered) are read but not judged, and not in Lines, so the non-blank lines
 // of a capture are Lines plus Redelivered.
 type Report struct {
+	Version      Versions          `json:"version"` // what judged: the suite, the schema set, the spec revision
 	Broker       *Broker           `json:"broker,omitempty"`
 	Consumed     *Consumption      `json:"consumed,omitempty"`
 	Schemas      string            `json:"schemas"`
@@ -62,7 +63,7 @@ type Judged struct {
 
 // New returns an empty report.
 func New() *Report {
-	return &Report{PerEvent: map[string]int{}, Violations: []finding.Finding{}, Warnings: []finding.Finding{}}
+	return &Report{Version: Version(), PerEvent: map[string]int{}, Violations: []finding.Finding{}, Warnings: []finding.Finding{}}
 }
 
 // Add files a finding under its severity.
@@ -97,9 +98,22 @@ func (r *Report) Finish() {
 		r.Add(finding.Finding{
 			Rule: RuleEmpty, Severity: finding.Violation,
 			Expected: "at least one event", Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines),
-			Message: "no event was read, so nothing was verified; check that the input is the capture you meant (one JSON event per line)",
+			Message: "no event was read, so nothing was verified; " + r.emptyHint(),
 		})
 	}
+}
+
+// emptyHint says what to check when no event was read: the topic and where the run started,
+// or the capture's format.
+func (r *Report) emptyHint() string {
+	if b := r.Broker; b != nil {
+		hint := fmt.Sprintf("check that the service publishes to topic %s on %s", b.Topic, strings.Join(b.Bootstrap, ","))
+		if c := r.Consumed; c != nil && c.From != "" {
+			hint += fmt.Sprintf(", and that records arrived after the start (--from %s)", c.From)
+		}
+		return hint
+	}
+	return "check that the input is the capture you meant (one JSON event per line, or kcat -J envelopes)"
 }
 
 // Passed says whether the run read at least one event and found no violation.
@@ -122,7 +136,7 @@ func (r *Report) WriteJSON(path string) error {
 // Every line goes through finding.Printable: ids and file names come from the input.
 func (r *Report) Summary(w io.Writer) {
 	line := func(format string, args ...any) { fmt.Fprintln(w, finding.Printable(fmt.Sprintf(format, args...))) }
-	head := fmt.Sprintf("read %d records: %d events checked, %d undecodable", r.Lines, r.Events, r.Undecodable)
+	head := fmt.Sprintf("read %s: %s checked, %d undecodable", plural(r.Lines, "record"), plural(r.Events, "event"), r.Undecodable)
 	switch {
 	case r.Redelivered == 1:
 		head += "; 1 re-delivery skipped"
@@ -154,7 +168,7 @@ func (r *Report) Summary(w io.Writer) {
 		line("  consumed from %s; stopped: %s", c.From, c.Stopped)
 		for _, p := range sortedPartitions(c.Partitions) {
 			a := c.Partitions[p]
-			part := fmt.Sprintf("  partition %d: %d records, offsets %d to %d, %d gaps, %d re-deliveries skipped", p, a.Count, a.First, a.Last, len(a.Gaps), a.Redelivered)
+			part := fmt.Sprintf("  partition %d: %s, offsets %d to %d, %s, %s skipped", p, plural(a.Count, "record"), a.First, a.Last, plural(len(a.Gaps), "gap"), redeliveries(a.Redelivered))
 			if a.Control > 0 {
 				part += fmt.Sprintf(", %d transaction markers counted", a.Control)
 			}
@@ -177,6 +191,16 @@ func (r *Report) Summary(w io.Writer) {
 	}
 	line("%s: %s, %s", verdict, plural(len(r.Violations), "violation"), plural(len(r.Warnings), "warning"))
 }
+
+func redeliveries(n int) string {
+	if n == 1 {
+		return "1 re-delivery"
+	}
+	return fmt.Sprintf("%d re-deliveries", n)
+}
+
+// Plural is n and the noun, with an s unless n is 1: "1 violation", "2 violations".
+func Plural(n int, noun string) string { return plural(n, noun) }
 
 func plural(n int, word string) string {
 	if n == 1 {

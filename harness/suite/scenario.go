@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -29,21 +31,31 @@ type Scenario struct {
 // LoadScenarios reads every *.json file of dir, sorted by name. Unknown fields are an error, so
 // that a typo in a scenario is not silently ignored.
 func LoadScenarios(dir string) ([]Scenario, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	return LoadScenariosFrom(os.DirFS(dir), ".", dir)
+}
+
+// LoadScenariosFrom reads every *.json file of dir in fsys (the embedded fixtures, or a
+// directory), sorted by name; place names that directory in errors and in each Scenario.File.
+func LoadScenariosFrom(fsys fs.FS, dir, place string) ([]Scenario, error) {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(files)
 	var out []Scenario
 	for _, f := range files {
-		s, err := LoadScenario(f)
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("load scenario: %w", err)
+		}
+		s, err := parseScenario(b, filepath.Join(place, path.Base(f)))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("load scenarios: no *.json file in %s", dir)
+		return nil, fmt.Errorf("load scenarios: no *.json file in %s", place)
 	}
 	return out, nil
 }
@@ -54,6 +66,11 @@ func LoadScenario(path string) (Scenario, error) {
 	if err != nil {
 		return Scenario{}, fmt.Errorf("load scenario: %w", err)
 	}
+	return parseScenario(b, path)
+}
+
+// parseScenario decodes the scenario file at path, whose bytes are b, and checks it can be run.
+func parseScenario(b []byte, path string) (Scenario, error) {
 	var s Scenario
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

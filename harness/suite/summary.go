@@ -2,11 +2,14 @@ package suite
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/onsi/ginkgo/v2/reporters"
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
@@ -18,6 +21,7 @@ import (
 // whole stream.
 type Summary struct {
 	Verdict  string                   `json:"verdict"` // Decide(), filled in by Write
+	Version  report.Versions          `json:"version"` // the suite, schema set and spec revision that judged; filled in by Write
 	Run      *Run                     `json:"run"`
 	SUT      string                   `json:"sut"`
 	Fault    string                   `json:"fault,omitempty"`
@@ -130,7 +134,7 @@ func ClearReports(dir string) error {
 
 // Write saves the summary as summary.json and summary.md in dir, each atomically.
 func (s Summary) Write(dir string) error {
-	s.Verdict = s.Decide()
+	s.Verdict, s.Version = s.Decide(), report.Version()
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write summary: %w", err)
@@ -154,6 +158,7 @@ func (s Summary) Markdown(w io.Writer) {
 	line := func(format string, args ...any) { fmt.Fprintln(w, finding.Printable(fmt.Sprintf(format, args...))) }
 	line("# voice-agentstate conformance: %s", s.headline())
 	line("")
+	line("- versions: %s", report.Version())
 	s.runLines(line)
 	s.streamLines(line)
 	line("")
@@ -260,10 +265,33 @@ func (s Summary) streamLines(line func(string, ...any)) {
 	if r.Broker != nil {
 		line("- broker: %s", r.Broker)
 	}
-	line("- stream: %d records, %d events, %d undecodable; %d violations, %d warnings (schemas %s, initial state %s)",
-		r.Lines, r.Events, r.Undecodable, len(r.Violations), len(r.Warnings), r.Schemas, r.InitialState)
+	line("- stream: %s, %s, %d undecodable; %s, %s (schemas %s, initial state %s)",
+		report.Plural(r.Lines, "record"), report.Plural(r.Events, "event"), r.Undecodable,
+		report.Plural(len(r.Violations), "violation"), report.Plural(len(r.Warnings), "warning"), r.Schemas, r.InitialState)
 	line("- invariants checked: %s", strings.Join(r.Invariants, ", "))
 	if r.ServiceUnjudged > 0 {
 		line("- service events not judged by the outage rules on the stream: %d (their key does not fit AGENTSTATE_SERVICE_KEY=%s; the outage flow's own steps judge them)", r.ServiceUnjudged, r.ServiceKey)
 	}
+}
+
+// StampJUnit adds the run's versions to every test suite's properties in a JUnit report
+// (Ginkgo's has a fixed set), as suite_version, schema_version and spec_revision, so that a CI
+// system's test view says what judged.
+func StampJUnit(junit []byte, v report.Versions) ([]byte, error) {
+	var suites reporters.JUnitTestSuites
+	if err := xml.Unmarshal(junit, &suites); err != nil {
+		return nil, fmt.Errorf("stamp junit report: %w", err)
+	}
+	for i := range suites.TestSuites {
+		p := &suites.TestSuites[i].Properties
+		p.Properties = append(p.Properties,
+			reporters.JUnitProperty{Name: "suite_version", Value: v.Suite},
+			reporters.JUnitProperty{Name: "schema_version", Value: v.Schemas},
+			reporters.JUnitProperty{Name: "spec_revision", Value: v.Spec})
+	}
+	b, err := xml.MarshalIndent(suites, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("stamp junit report: %w", err)
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), nil
 }

@@ -193,9 +193,9 @@ func (p *Pipeline) apply(rec *record.Record, j *judged) {
 		p.add(*rec.Problem)
 		return
 	}
-	p.count(j)
 	res := &j.Result
 	if res.Decoded() {
+		p.count(j) // the schema accounting is of events: an undecodable line met no schema
 		p.rep.CountEvent(res.Event)
 	} else {
 		p.rep.CountUndecodable()

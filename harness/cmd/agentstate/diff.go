@@ -7,9 +7,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/diff"
 )
 
-const diffUsage = `Usage: agentstate diff [flags] BASELINE CANDIDATE
-
-Says what a candidate build changed in the events consumers see, against a baseline: two
+const diffUsage = `Says what a candidate build changed in the events consumers see, against a baseline: two
 captures of the conformance suite driven with the same stimuli (BASELINE from the release in
 production, CANDIDATE from the build to certify). Each is a capture.jsonl, or the report
 directory holding it, with the stimulus log stimuli.jsonl the suite writes beside it. Events
@@ -24,30 +22,38 @@ Examples:
 Exit codes: 0 nothing breaking, 1 a breaking difference, 2 usage or I/O error (or runs not
 driven with the same stimuli).
 
-Flags (each also read from the environment variable named in brackets):
+Each flag is also read from the environment variable named in brackets; a flag given on the
+command line wins over its variable.
 `
 
+// diffFlags are the flags and arguments of diff.
+type diffFlags struct {
+	Format  string   `name:"format" default:"text" placeholder:"text|json|github" help:"how differences are printed: text, json (one object) or github (GitHub Actions annotations)"`
+	Schemas string   `name:"schemas" placeholder:"DIR" help:"directory of JSON Schemas that say which attributes are enumerations, instead of the built-in ones"`
+	Runs    []string `arg:"" optional:"" name:"RUN" help:"BASELINE and CANDIDATE: each a capture.jsonl or the report directory holding it"`
+}
+
 func runDiff(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := newFlagSet("diff", diffUsage, stderr)
-	format := fs.String("format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how differences are printed: text, json (one object) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
-	schemas := fs.String("schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas that say which attributes are enumerations, instead of the built-in ones [AGENTSTATE_SCHEMAS]")
-	if code, failed := parseFailed(fs.Parse(args), stderr); failed {
+	var d diffFlags
+	err := command{name: "diff", about: diffUsage, flags: &d}.parse(args, stdout, getenv)
+	if code, failed := begin(err, "diff", stderr); failed {
 		return code
 	}
-	if _, err := parseFormat(*format); err != nil {
+	if _, err := parseFormat(d.Format); err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	if fs.NArg() != 2 {
-		complain(stderr, fmt.Sprintf("diff: expected BASELINE and CANDIDATE (two captures of the suite), got %d arguments", fs.NArg()))
+	if len(d.Runs) != 2 {
+		complain(stderr, fmt.Sprintf("diff: expected BASELINE and CANDIDATE (two captures of the suite), got %s", plural(len(d.Runs), "argument")))
+		complain(stderr, usageHint("diff"))
 		return exitUsage
 	}
-	res, err := diffRuns(fs.Arg(0), fs.Arg(1), *schemas)
+	res, err := diffRuns(d.Runs[0], d.Runs[1], d.Schemas)
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	printDiff(stdout, res, *format, fs.Arg(1))
+	printDiff(stdout, res, d.Format, d.Runs[1])
 	if res.Breaking() {
 		return exitFindings
 	}

@@ -13,12 +13,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -42,9 +41,13 @@ Usage:
   agentstate merge REPORT...          combine the reports of observers that shared a consumer group
   agentstate diff BASELINE CANDIDATE  what a build changed in the events, against a baseline capture
   agentstate schemas diff OLD NEW     backward/forward/full compatibility of two schema sets
+  agentstate completion bash|zsh      print a shell completion script
+  agentstate help [COMMAND]           print this, or a command's flags and examples
 
-Run 'agentstate COMMAND --help' for a command's flags and examples; 'agentstate --version' for
-the version. Output has no colour, so it reads the same in a CI log.
+Run 'agentstate help COMMAND' (or 'agentstate COMMAND --help') for a command's flags and
+examples; 'agentstate --version' for the version. Every flag is also read from an AGENTSTATE_*
+variable (--max-events from AGENTSTATE_MAX_EVENTS); the command line wins over the variable,
+the variable over the default. Output has no colour, so it reads the same in a CI log.
 Exit codes: 0 no violation, 1 at least one violation, 2 usage or I/O error.
 `
 
@@ -71,54 +74,60 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "broker":
 		return runBroker(ctx, args[1:], stdout, stderr, getenv)
 	case "merge":
-		return runMerge(args[1:], stdout, stderr)
+		return runMerge(args[1:], stdout, stderr, getenv)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr, getenv)
 	case "schemas":
 		return runSchemas(args[1:], stdout, stderr, getenv)
-	case "-h", "--help", "help":
+	case "completion":
+		return runCompletion(args[1:], stdout, stderr)
+	case "help":
+		return runHelp(ctx, args[1:], stdin, stdout, stderr, getenv)
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitPass
 	case "--version", "-version", "version":
 		fmt.Fprintln(stdout, "agentstate", version())
 		return exitPass
 	}
-	complain(stderr, fmt.Sprintf("unknown command %q; the commands are: verify, observe, broker, merge", args[0]))
+	complain(stderr, fmt.Sprintf("unknown command %q; the commands are: %s", args[0], strings.Join(commands, ", ")))
+	complain(stderr, usageHint(""))
 	return exitUsage
 }
 
-// envBool reads a boolean setting such as AGENTSTATE_STRICT=1.
-func envBool(getenv func(string) string, name string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
-	case "", "0", "false", "no", "off":
-		return false, nil
-	case "1", "true", "yes", "on":
-		return true, nil
+// commands are the subcommands, in the order the usage lists them.
+var commands = []string{"verify", "observe", "broker", "merge", "diff", "schemas", "completion", "help"}
+
+// runHelp is 'agentstate help [COMMAND]': the usage, or the command's own --help.
+func runHelp(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	switch {
+	case len(args) == 0 || args[0] == "help" || args[0] == "completion":
+		fmt.Fprint(stdout, usage)
+		return exitPass
+	case !slices.Contains(commands, args[0]):
+		complain(stderr, fmt.Sprintf("help: unknown command %q; the commands are: %s", args[0], strings.Join(commands, ", ")))
+		return exitUsage
 	}
-	return false, fmt.Errorf("%s=%q: expected true or false", name, getenv(name))
+	return run(ctx, []string{args[0], "--help"}, stdin, stdout, stderr, getenv)
 }
 
-func envOr(getenv func(string) string, name, def string) string {
-	if v := getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// version names the module version the binary was built from, and its VCS revision if known.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " (" + s.Value[:12] + ")"
+// setting is what a flag is set to, from args or else its variable, read without parsing: a run
+// whose flags are wrong must still clear the report it would have written.
+func setting(args []string, getenv func(string) string, flag string) string {
+	for i, a := range args {
+		a = "-" + strings.TrimLeft(a, "-")
+		switch {
+		case a == "-"+flag && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "-"+flag+"="):
+			return strings.TrimPrefix(a, "-"+flag+"=")
 		}
 	}
-	return v
+	return getenv(envName(flag))
 }
+
+// version is what --version prints: this build's suite version, schema set and spec revision.
+func version() string { return report.Version().String() }
 
 // complain writes one line on stderr: "agentstate: " and the words, made Printable, since errors
 // name files and carry keys and values from records.
@@ -126,27 +135,12 @@ func complain(stderr io.Writer, a ...any) {
 	fmt.Fprintln(stderr, finding.Printable("agentstate: "+strings.TrimSuffix(fmt.Sprintln(a...), "\n")))
 }
 
-// newFlagSet returns the flag set of a command, whose --help prints usage and then the flags on
-// stderr. The flag package itself prints nothing: it would print an unknown flag's name raw (a
-// file named "-\n::error::x" passed by a glob), so the command prints the error with complain.
-func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
-}
-
 // begin starts a run whose flags were parsed, well or not: unless it only asked for --help, it
 // clears the paths it writes (its report, its capture) first, so that they never hold an earlier
 // run's verdict or records whatever this run ends with, then turns a parse error into its exit
 // code. stop says the run ends here.
-func begin(err error, stderr io.Writer, outputs ...string) (code int, stop bool) {
-	if errors.Is(err, flag.ErrHelp) {
+func begin(err error, name string, stderr io.Writer, outputs ...string) (code int, stop bool) {
+	if errors.Is(err, errHelp) {
 		return exitPass, true
 	}
 	for _, path := range outputs {
@@ -155,18 +149,20 @@ func begin(err error, stderr io.Writer, outputs ...string) (code int, stop bool)
 			return exitUsage, true
 		}
 	}
-	return parseFailed(err, stderr)
+	return parseFailed(err, name, stderr)
 }
 
-// parseFailed turns a flag-parsing error into the exit code: 0 for --help (the usage is already
-// printed), 2 with the reason for anything else. ok is false when there was no error.
-func parseFailed(err error, stderr io.Writer) (code int, failed bool) {
+// parseFailed turns a parsing error into the exit code: 0 for --help (the help is already
+// printed), 2 for anything else, with one line saying why and one saying where the flags are
+// described. failed is false when there was no error.
+func parseFailed(err error, name string, stderr io.Writer) (code int, failed bool) {
 	switch {
 	case err == nil:
 		return 0, false
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errHelp):
 		return exitPass, true
 	}
 	complain(stderr, err)
+	complain(stderr, usageHint(name))
 	return exitUsage, true
 }

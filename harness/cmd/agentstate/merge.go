@@ -8,28 +8,35 @@ import (
 	"github.com/voice-agentstate/conformance/harness/report"
 )
 
-const mergeUsage = `Usage: agentstate merge [--report-json PATH] REPORT...
-
-Combines the JSON reports of observers that shared the topic through a consumer group
+const mergeUsage = `Combines the JSON reports of observers that shared the topic through a consumer group
 ('agentstate observe --group NAME --report-json ...') into one verdict: counts add up, every
 finding is kept, and the partitions are checked across observers: offsets judged twice, or by
 nobody between two observers' runs, are violations. Exit codes as verify.
 
-Flags:
+Each flag is also read from the environment variable named in brackets; a flag given on the
+command line wins over its variable.
 `
 
-func runMerge(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("merge", mergeUsage, stderr)
-	out := fs.String("report-json", "", "write the merged report as JSON to this path")
-	if code, failed := begin(fs.Parse(args), stderr, *out); failed {
+// mergeFlags are the flags and arguments of merge.
+type mergeFlags struct {
+	ReportJSON string   `name:"report-json" placeholder:"PATH" help:"write the merged report as JSON to this path"`
+	Reports    []string `arg:"" optional:"" name:"REPORT" help:"the JSON report of every observer"`
+}
+
+func runMerge(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	var m mergeFlags
+	err := command{name: "merge", about: mergeUsage, flags: &m}.parse(args, stdout, getenv)
+	if code, failed := begin(err, "merge", stderr, setting(args, getenv, "report-json")); failed {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(m.Reports) == 0 {
 		complain(stderr, "merge: no REPORT given; pass the JSON report of every observer")
+		complain(stderr, usageHint("merge"))
 		return exitUsage
 	}
+	out := &m.ReportJSON
 	var reps []*report.Report
-	for _, path := range fs.Args() {
+	for _, path := range m.Reports {
 		r, err := report.Read(path)
 		if err != nil {
 			complain(stderr, err)
@@ -49,6 +56,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			complain(stderr, err)
 			return exitUsage
 		}
+		complain(stderr, "report written to "+*out)
 	}
 	if !merged.Passed() {
 		return exitFindings

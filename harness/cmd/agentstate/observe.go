@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/voice-agentstate/conformance/harness/broker"
 	"github.com/voice-agentstate/conformance/harness/consume"
@@ -18,9 +20,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
-const observeUsage = `Usage: agentstate observe --bootstrap HOST:PORT [flags]
-
-Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
+const observeUsage = `Consumes the voice-agentstate topic of a running cluster (a staging cluster, or a local broker
 started with 'agentstate broker') and judges every record as verify does, in partition order.
 It stops at --max-events, after --duration, with --until-end at the end offsets it saw when it
 started, with --stop-when-quiet once the topic has been quiet that long, or on Ctrl-C or
@@ -33,7 +33,8 @@ Examples:
   agentstate observe --bootstrap kafka:9093 --tls --sasl-mechanism SCRAM-SHA-512 --sasl-user probe \
       --duration 10m --report-json report.json --record capture.jsonl
 
-Flags (each also read from the environment variable named in brackets):
+Each flag is also read from the environment variable named in brackets; a flag given on the
+command line wins over its variable.
 `
 
 // Rules of findings about the run itself rather than an event; consume.incomplete and
@@ -44,90 +45,86 @@ const (
 )
 
 type observeFlags struct {
-	common    commonFlags
-	broker    broker.Config
-	from      string
-	maxEvents int
-	duration  time.Duration
-	untilEnd  bool
-	quietFor  time.Duration
-	record    string
-	quiet     bool
-	passFile  string
-	bootstrap string
-	group     string
-	allowGaps bool
+	commonFlags `embed:""`
+	Bootstrap   string        `name:"bootstrap" placeholder:"HOST:PORT" help:"seed brokers, host:port[,host:port...]"`
+	Topic       string        `name:"topic" default:"${topic}" help:"topic to consume"`
+	From        string        `name:"from" default:"earliest" placeholder:"earliest|latest|TIME" help:"where to start: earliest, latest or an RFC 3339 time"`
+	MaxEvents   int           `name:"max-events" placeholder:"N" help:"stop after this many records; 0 for no limit"`
+	Duration    time.Duration `name:"duration" placeholder:"D" help:"stop after this long, e.g. 10m (a unit is needed); 0 for no limit"`
+	UntilEnd    bool          `name:"until-end" help:"stop at the end offsets of the topic when observe started"`
+	QuietFor    time.Duration `name:"stop-when-quiet" placeholder:"D" help:"stop once no record has arrived for this long, e.g. 5s; 0 for never"`
+	Record      string        `name:"record" placeholder:"PATH" help:"save every consumed record to this JSON Lines capture, which verify re-checks offline"`
+	Quiet       bool          `name:"quiet" help:"no progress line on stderr"`
+	AllowCreate bool          `name:"allow-create-topic" help:"create the topic when the cluster lacks it, instead of failing"`
+	AllowGaps   bool          `name:"allow-gaps" help:"accept offsets never read (a compacted topic): report them as consume.gap warnings, not violations"`
+	Group       string        `name:"group" help:"join this consumer group, sharing the partitions with other observers; combine their reports with 'agentstate merge'"`
+	Connect     time.Duration `name:"connect-timeout" default:"${connect_timeout}" placeholder:"D" help:"how long to wait for the cluster to answer"`
+	TLS         bool          `name:"tls" help:"connect with TLS"`
+	TLSCA       string        `name:"tls-ca" placeholder:"PATH" help:"PEM file of the CA to trust"`
+	TLSCert     string        `name:"tls-cert" placeholder:"PATH" help:"PEM client certificate, for mutual TLS"`
+	TLSKey      string        `name:"tls-key" placeholder:"PATH" help:"PEM key of the client certificate"`
+	Mechanism   string        `name:"sasl-mechanism" placeholder:"NAME" help:"PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"`
+	User        string        `name:"sasl-user" help:"SASL user"`
+	PassFile    string        `name:"sasl-password-file" placeholder:"PATH" help:"file whose first line is the SASL password; or set AGENTSTATE_SASL_PASSWORD (never a flag, so it stays out of process lists)"`
+	Args        []string      `arg:"" optional:"" hidden:""`
+
+	broker broker.Config // from the environment (AGENTSTATE_BROKER, ...), then the flags above
+	term   terminal      // what stderr can show of the progress line
 }
 
-func parseObserve(args []string, stderr io.Writer, getenv func(string) string) (observeFlags, error) {
+func parseObserve(args []string, out io.Writer, getenv func(string) string) (observeFlags, error) {
 	var o observeFlags
-	fs := newFlagSet("observe", observeUsage, stderr)
-	if err := o.common.register(fs, getenv); err != nil {
-		return o, err
-	}
 	cfg, err := broker.FromEnv(getenv)
 	if err != nil {
 		return o, err
 	}
+	if err := (command{name: "observe", about: observeUsage, flags: &o, vars: observeVars(cfg.Topic, cfg.DialTimeout.String())}).parse(args, out, getenv); err != nil {
+		return o, err
+	}
+	if len(o.Args) > 0 {
+		return o, fmt.Errorf("observe: unexpected argument %q; observe reads from Kafka, verify reads files", o.Args[0])
+	}
 	o.broker = cfg
-	maxEvents, _ := strconv.Atoi(getenv("AGENTSTATE_MAX_EVENTS"))
-	allowGaps, err := envBool(getenv, "AGENTSTATE_ALLOW_GAPS")
-	if err != nil {
-		return o, err
-	}
-	dur, _ := time.ParseDuration(getenv("AGENTSTATE_DURATION"))
-	fs.StringVar(&o.bootstrap, "bootstrap", getenv("AGENTSTATE_BOOTSTRAP"), "seed brokers, host:port[,host:port...] [AGENTSTATE_BOOTSTRAP]")
-	fs.StringVar(&o.broker.Topic, "topic", cfg.Topic, "topic to consume [AGENTSTATE_TOPIC]")
-	fs.StringVar(&o.from, "from", envOr(getenv, "AGENTSTATE_FROM", "earliest"), "where to start: earliest, latest or an RFC 3339 time [AGENTSTATE_FROM]")
-	fs.IntVar(&o.maxEvents, "max-events", maxEvents, "stop after this many records; 0 for no limit [AGENTSTATE_MAX_EVENTS]")
-	fs.DurationVar(&o.duration, "duration", dur, "stop after this long, e.g. 10m; 0 for no limit [AGENTSTATE_DURATION]")
-	fs.BoolVar(&o.untilEnd, "until-end", false, "stop at the end offsets of the topic when observe started")
-	fs.DurationVar(&o.quietFor, "stop-when-quiet", 0, "stop once no record has arrived for this long, e.g. 5s; 0 for never")
-	fs.StringVar(&o.record, "record", getenv("AGENTSTATE_RECORD"), "save every consumed record to this JSON Lines capture, which verify re-checks offline [AGENTSTATE_RECORD]")
-	fs.BoolVar(&o.quiet, "quiet", false, "no progress line on stderr")
-	fs.BoolVar(&o.broker.AllowCreate, "allow-create-topic", cfg.AllowCreate, "create the topic when the cluster lacks it, instead of failing [AGENTSTATE_ALLOW_CREATE_TOPIC]")
-	fs.BoolVar(&o.allowGaps, "allow-gaps", allowGaps, "accept offsets never read (a compacted topic): report them as consume.gap warnings, not violations [AGENTSTATE_ALLOW_GAPS]")
-	fs.StringVar(&o.group, "group", getenv("AGENTSTATE_GROUP"), "join this consumer group, sharing the partitions with other observers; combine their reports with 'agentstate merge' [AGENTSTATE_GROUP]")
-	fs.DurationVar(&o.broker.DialTimeout, "connect-timeout", cfg.DialTimeout, "how long to wait for the cluster to answer [AGENTSTATE_CONNECT_TIMEOUT]")
-	fs.BoolVar(&o.broker.TLS.Enabled, "tls", cfg.TLS.Enabled, "connect with TLS [AGENTSTATE_TLS]")
-	fs.StringVar(&o.broker.TLS.CA, "tls-ca", cfg.TLS.CA, "PEM file of the CA to trust [AGENTSTATE_TLS_CA]")
-	fs.StringVar(&o.broker.TLS.Cert, "tls-cert", cfg.TLS.Cert, "PEM client certificate, for mutual TLS [AGENTSTATE_TLS_CERT]")
-	fs.StringVar(&o.broker.TLS.Key, "tls-key", cfg.TLS.Key, "PEM key of the client certificate [AGENTSTATE_TLS_KEY]")
-	fs.StringVar(&o.broker.SASL.Mechanism, "sasl-mechanism", cfg.SASL.Mechanism, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 [AGENTSTATE_SASL_MECHANISM]")
-	fs.StringVar(&o.broker.SASL.User, "sasl-user", cfg.SASL.User, "SASL user [AGENTSTATE_SASL_USER]")
-	fs.StringVar(&o.passFile, "sasl-password-file", "", "file whose first line is the SASL password; or set AGENTSTATE_SASL_PASSWORD (never a flag, so it stays out of process lists)")
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("observe: unexpected argument %q; observe reads from Kafka, verify reads files", fs.Arg(0))
-	}
+	o.term = terminalOf(getenv)
 	return o, o.finish()
 }
 
+// observeVars are the defaults observe's tags name: the shared ones, and the topic and the
+// connect timeout broker.FromEnv defaults to.
+func observeVars(topic, connectTimeout string) kong.Vars {
+	vars := kong.Vars{"topic": topic, "connect_timeout": connectTimeout}
+	for k, v := range commonVars {
+		vars[k] = v
+	}
+	return vars
+}
+
 func (o *observeFlags) finish() error {
-	o.broker.Bootstrap = broker.SplitList(o.bootstrap)
-	o.broker.Provider = broker.External
-	if len(o.broker.Bootstrap) == 0 {
+	b := &o.broker
+	b.Bootstrap, b.Topic, b.AllowCreate, b.DialTimeout = broker.SplitList(o.Bootstrap), o.Topic, o.AllowCreate, o.Connect
+	b.TLS.Enabled, b.TLS.CA, b.TLS.Cert, b.TLS.Key = o.TLS, o.TLSCA, o.TLSCert, o.TLSKey
+	b.SASL.Mechanism, b.SASL.User = strings.ToUpper(o.Mechanism), o.User
+	b.Provider = broker.External
+	if len(b.Bootstrap) == 0 {
 		return errors.New("observe: no cluster given; pass --bootstrap host:port (or AGENTSTATE_BOOTSTRAP), e.g. the address 'agentstate broker' prints")
 	}
-	if o.passFile != "" {
-		if err := o.broker.SASL.ReadPasswordFile(o.passFile); err != nil {
+	if o.PassFile != "" {
+		if err := b.SASL.ReadPasswordFile(o.PassFile); err != nil {
 			return err
 		}
 	}
-	if o.maxEvents < 0 || o.duration < 0 || o.quietFor < 0 {
+	if o.MaxEvents < 0 || o.Duration < 0 || o.QuietFor < 0 {
 		return errors.New("observe: --max-events, --duration and --stop-when-quiet must not be negative")
 	}
-	return o.common.validate()
+	return o.validate()
 }
 
 func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	o, err := parseObserve(args, stderr, getenv)
-	if code, failed := begin(err, stderr, o.common.reportJSON, o.record); failed {
+	o, err := parseObserve(args, stdout, getenv)
+	if code, failed := begin(err, "observe", stderr, setting(args, getenv, "report-json"), setting(args, getenv, "record")); failed {
 		return code
 	}
-	from, err := consume.ParseStart(o.from)
+	from, err := consume.ParseStart(o.From)
 	if err != nil {
 		complain(stderr, "observe:", err)
 		return exitUsage
@@ -142,14 +139,14 @@ func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 }
 
 func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consume.Start, stdout, stderr io.Writer) int {
-	set, err := loadSchemas(o.common.schemas)
+	set, err := loadSchemas(o.Schemas)
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	out := newPrinter(o.common.format, stdout)
+	out := newPrinter(o.Format, stdout)
 	var violations, warnings atomic.Int64
-	opts := o.common.options(set)
+	opts := o.options(set)
 	opts.OnFinding = func(f finding.Finding) {
 		if f.Severity == finding.Violation {
 			violations.Add(1)
@@ -163,7 +160,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 		complain(stderr, err)
 		return exitUsage
 	}
-	capture, closeCapture, err := openCapture(o.record)
+	capture, closeCapture, err := openCapture(o.Record)
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
@@ -171,21 +168,24 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	info := b.Info()
 	complain(stderr, "observing", info)
 	var seen atomic.Int64
-	stopProgress := progress(stderr, o.quiet, &seen, &violations, &warnings)
+	stopProgress := progress(stderr, o.Quiet, o.term, &seen, &violations, &warnings)
 	// Records are judged on every CPU and applied in consumption order; a quiet topic's
 	// findings wait at most judgeLatency.
 	s := p.Stream(0, judgeLatency)
 	res, cerr := consume.Run(ctx, b, consume.Options{
-		Topic: info.Topic, From: from, MaxEvents: o.maxEvents, Duration: o.duration, UntilEnd: o.untilEnd, Quiet: o.quietFor, Capture: capture,
-		Group: o.group, OnRevoke: func(partitions []int32) { s.Sync(); p.Forget(partitions) },
+		Topic: info.Topic, From: from, MaxEvents: o.MaxEvents, Duration: o.Duration, UntilEnd: o.UntilEnd, Quiet: o.QuietFor, Capture: capture,
+		Group: o.Group, OnRevoke: func(partitions []int32) { s.Sync(); p.Forget(partitions) },
 	}, func(r record.Record) { seen.Add(1); s.Add(r) })
 	s.Close()
 	stopProgress()
 	captureErr := closeCapture()
+	if o.Record != "" && captureErr == nil {
+		complain(stderr, "capture written to "+o.Record)
+	}
 	rep := p.Report()
 	rep.Broker = &info
-	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.group, Handovers: res.Handovers,
-		Starts: res.Starts, Ends: res.Ends, AllowGaps: o.allowGaps}
+	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.Group, Handovers: res.Handovers,
+		Starts: res.Starts, Ends: res.Ends, AllowGaps: o.AllowGaps}
 	o.runFindings(p, res, cerr)
 	rep = p.Finish()
 	return o.conclude(rep, out, cerr, captureErr, stderr)
@@ -202,7 +202,7 @@ func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr 
 		p.AddRun(finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
 			Message: fmt.Sprintf("observe was interrupted after %d records, before any stop condition; the verdict covers only what was read (use --duration, --max-events or --until-end for a gating run)", res.Records)})
 	}
-	for _, f := range consume.Findings(res, o.allowGaps) {
+	for _, f := range consume.Findings(res, o.AllowGaps) {
 		p.AddRun(f)
 	}
 }
@@ -232,10 +232,12 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 		complain(stderr, e)
 		code = exitUsage
 	}
-	if o.common.reportJSON != "" {
-		if err := rep.WriteJSON(o.common.reportJSON); err != nil {
+	if o.ReportJSON != "" {
+		if err := rep.WriteJSON(o.ReportJSON); err != nil {
 			complain(stderr, err)
 			code = exitUsage
+		} else {
+			complain(stderr, "report written to "+o.ReportJSON)
 		}
 	}
 	return code
@@ -267,8 +269,30 @@ func openCapture(path string) (func(record.Envelope) error, func() error, error)
 	return write, closeFn, nil
 }
 
+// terminal is how the progress line may be drawn on a terminal: with TERM=dumb or NO_COLOR
+// set, no escape sequence is written (a carriage return and spaces redraw the line instead).
+type terminal struct{ plain bool }
+
+func terminalOf(getenv func(string) string) terminal {
+	return terminal{plain: getenv("TERM") == "dumb" || getenv("NO_COLOR") != ""}
+}
+
+// progressWidth is how many columns a plain redraw blanks out.
+const progressWidth = 79
+
+// frame is the bytes that redraw the progress line as text; an empty text clears it.
+func (t terminal) frame(text string) string {
+	if !t.plain {
+		return "\r\033[K" + text
+	}
+	if pad := progressWidth - len(text); pad > 0 {
+		text += strings.Repeat(" ", pad)
+	}
+	return "\r" + text + "\r"
+}
+
 // progress prints a status line on stderr every second while stderr is a terminal.
-func progress(w io.Writer, quiet bool, seen, violations, warnings *atomic.Int64) func() {
+func progress(w io.Writer, quiet bool, term terminal, seen, violations, warnings *atomic.Int64) func() {
 	f, ok := w.(*os.File)
 	if quiet || !ok || !isTerminal(f) {
 		return func() {}
@@ -282,15 +306,24 @@ func progress(w io.Writer, quiet bool, seen, violations, warnings *atomic.Int64)
 		for {
 			select {
 			case <-done:
-				fmt.Fprint(w, "\r\033[K")
+				fmt.Fprint(w, term.frame(""))
 				return
 			case <-tick.C:
 				n := seen.Load()
-				fmt.Fprintf(w, "\r\033[Kobserve: %d events, %.0f/s, %d violations, %d warnings", n, float64(n)/time.Since(start).Seconds(), violations.Load(), warnings.Load())
+				fmt.Fprint(w, term.frame(fmt.Sprintf("observe: %s, %.0f/s, %s, %s", plural(n, "event"), float64(n)/time.Since(start).Seconds(),
+					plural(violations.Load(), "violation"), plural(warnings.Load(), "warning"))))
 			}
 		}
 	}()
 	return func() { close(done); <-stopped }
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func isTerminal(f *os.File) bool {

@@ -11,9 +11,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/schemadiff"
 )
 
-const schemasDiffUsage = `Usage: agentstate schemas diff [flags] OLD_DIR NEW_DIR
-
-Says whether two sets of the contract's event schemas are compatible, per event, in Schema
+const schemasDiffUsage = `Says whether two sets of the contract's event schemas are compatible, per event, in Schema
 Registry's terms: backward (NEW accepts every message OLD accepted), forward (OLD accepts every
 message NEW accepts), full (both). Each incompatibility names its reason (a new required
 attribute, a narrowed type or enum, an attribute removed under additionalProperties false, a
@@ -27,38 +25,49 @@ Examples:
 
 Exit codes: 0 compatible in the mode, 1 incompatible or unknown, 2 usage or I/O error.
 
-Flags (each also read from the environment variable named in brackets):
+Each flag is also read from the environment variable named in brackets; a flag given on the
+command line wins over its variable.
 `
 
+// schemasDiffFlags are the flags and arguments of schemas diff.
+type schemasDiffFlags struct {
+	Format   string   `name:"format" default:"text" placeholder:"text|json|github" help:"how the result is printed: text, json (one object) or github (GitHub Actions annotations)"`
+	Mode     string   `name:"mode" default:"backward" placeholder:"backward|forward|full" help:"the compatibility the exit code judges: backward, forward or full"`
+	Examples string   `name:"examples" placeholder:"DIR" help:"directory of event fixtures (as fixtures/events) to build witnesses from, besides the messages generated from the schemas"`
+	Dirs     []string `arg:"" optional:"" name:"DIR" help:"OLD_DIR and NEW_DIR: the two schema sets"`
+}
+
 func runSchemas(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		args = append([]string{"diff"}, args...) // its one subcommand's help
+	}
 	if len(args) == 0 || args[0] != "diff" {
 		complain(stderr, "schemas: expected the subcommand diff: agentstate schemas diff OLD_DIR NEW_DIR")
 		return exitUsage
 	}
-	fs := newFlagSet("schemas diff", schemasDiffUsage, stderr)
-	format := fs.String("format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how the result is printed: text, json (one object) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
-	modeName := fs.String("mode", envOr(getenv, "AGENTSTATE_COMPAT_MODE", string(schemadiff.Backward)), "the compatibility the exit code judges: backward, forward or full [AGENTSTATE_COMPAT_MODE]")
-	examples := fs.String("examples", getenv("AGENTSTATE_EXAMPLES"), "directory of event fixtures (as fixtures/events: {\"event\",\"minimal\",\"full\"}) to build witnesses from, besides the messages generated from the schemas [AGENTSTATE_EXAMPLES]")
-	if code, failed := parseFailed(fs.Parse(args[1:]), stderr); failed {
+	var f schemasDiffFlags
+	err := command{name: "schemas diff", about: schemasDiffUsage, flags: &f}.parse(args[1:], stdout, getenv)
+	if code, failed := begin(err, "schemas diff", stderr); failed {
 		return code
 	}
-	mode, err := schemadiff.ParseMode(*modeName)
+	mode, err := schemadiff.ParseMode(f.Mode)
 	if err == nil {
-		_, err = parseFormat(*format)
+		_, err = parseFormat(f.Format)
 	}
-	if err == nil && fs.NArg() != 2 {
-		err = fmt.Errorf("schemas diff: expected OLD_DIR and NEW_DIR, got %d arguments", fs.NArg())
+	if err == nil && len(f.Dirs) != 2 {
+		err = fmt.Errorf("schemas diff: expected OLD_DIR and NEW_DIR, got %s", plural(len(f.Dirs), "argument"))
 	}
+	if err != nil {
+		complain(stderr, err)
+		complain(stderr, usageHint("schemas diff"))
+		return exitUsage
+	}
+	res, err := diffSchemas(f.Dirs[0], f.Dirs[1], f.Examples)
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	res, err := diffSchemas(fs.Arg(0), fs.Arg(1), *examples)
-	if err != nil {
-		complain(stderr, err)
-		return exitUsage
-	}
-	switch *format {
+	switch f.Format {
 	case formatJSON:
 		_ = res.WriteJSON(stdout, mode)
 	case formatGitHub:

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
@@ -16,9 +18,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
-const verifyUsage = `Usage: agentstate verify [flags] FILE...
-
-Checks every event of a capture against the contract's schemas, and the order of the events
+const verifyUsage = `Checks every event of a capture against the contract's schemas, and the order of the events
 against the sequence rules (per Kafka partition when the lines are kcat envelopes). FILE holds JSON Lines: one event
 per line, or one kcat -J envelope per line ({"topic","partition","offset","key","payload"}),
 as the file's first record shows (or --input says). "-" reads standard input.
@@ -28,133 +28,130 @@ Examples:
   kcat -C -b kafka:9092 -t voice-agentstate -J -e | agentstate verify --initial-state unknown -
   agentstate verify --strict --format github --report-json report.json capture.jsonl
 
-Flags (each also read from the environment variable named in brackets):
+Each flag is also read from the environment variable named in brackets; a flag given on the
+command line wins over its variable.
 `
 
 // commonFlags are the flags verify and observe share.
 type commonFlags struct {
-	format       string
-	strict       bool
-	initialState string
-	serviceKey   string
-	schemas      string
-	reportJSON   string
-	v5Only       bool
-	crossCheck   int
-	initial      check.InitialState // parsed from initialState by validate
-	service      check.ServiceKey   // parsed from serviceKey by validate
+	ReportJSON   string      `name:"report-json" placeholder:"PATH" help:"write the report as JSON to this path"`
+	V5Only       bool        `name:"v5-only" help:"judge every event with jsonschema/v5 alone, without the fast path (about 20 times slower; the verdicts are the same)"`
+	CrossCheck   recordCount `name:"cross-check" default:"${cross_check}" placeholder:"N" help:"judge again with jsonschema/v5 the fast path's verdict on one record in N, reporting any disagreement as a violation; 1 for every record, 0 for never"`
+	Strict       bool        `name:"strict" help:"treat warnings (such as unknown attributes) as violations"`
+	InitialState string      `name:"initial-state" default:"unknown" placeholder:"clean|unknown" help:"state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service)"`
+	ServiceKey   string      `name:"service-key" default:"agent" placeholder:"agent|tenant|unknown" help:"how the producer keys EventDNOutOfService and EventDNBackInService, which carry no AgentID: agent (by the agent on the DN, {tenant}: when none), tenant (always {tenant}:) or unknown (then over Kafka no outage is judged)"`
+	Schemas      string      `name:"schemas" placeholder:"DIR" help:"directory of JSON Schemas to use instead of the built-in ones"`
+	Format       string      `name:"format" default:"text" placeholder:"text|json|github" help:"how findings are printed: text, json (one object per line, then the verdict) or github (GitHub Actions annotations)"`
+
+	initial check.InitialState // parsed from InitialState by validate
+	service check.ServiceKey   // parsed from ServiceKey by validate
 }
 
-func (c *commonFlags) register(fs *flag.FlagSet, getenv func(string) string) error {
-	// First, so that a run whose other settings are wrong still knows which report to clear.
-	fs.StringVar(&c.reportJSON, "report-json", getenv("AGENTSTATE_REPORT_JSON"), "write the report as JSON to this path [AGENTSTATE_REPORT_JSON]")
-	strict, err := envBool(getenv, "AGENTSTATE_STRICT")
-	if err != nil {
-		return err
-	}
-	v5Only, err := envBool(getenv, "AGENTSTATE_V5_ONLY")
-	if err != nil {
-		return err
-	}
-	crossCheck := verify.DefaultCrossCheck
-	if v := getenv("AGENTSTATE_CROSS_CHECK"); v != "" {
-		if crossCheck, err = strconv.Atoi(v); err != nil || crossCheck < 0 {
-			return fmt.Errorf("AGENTSTATE_CROSS_CHECK=%q: expected a count of records, 0 for never", v)
+// commonVars are the defaults the shared flags' tags name.
+var commonVars = kong.Vars{"cross_check": strconv.Itoa(verify.DefaultCrossCheck)}
+
+// recordCount is a count of records: a whole number, 0 or more.
+type recordCount int
+
+// Decode reads the count, so that "often" or -3 is refused, from a flag or a variable alike.
+func (n *recordCount) Decode(ctx *kong.DecodeContext) error {
+	s := ""
+	switch t := ctx.Scan.Peek(); t.InferredType() {
+	case kong.ShortFlagToken: // -3, which kong takes for a flag
+		s = "-" + strings.TrimPrefix(fmt.Sprint(ctx.Scan.Pop().Value), "-")
+	default:
+		v, err := ctx.Scan.PopValue("count")
+		if err != nil {
+			return err
 		}
+		s = fmt.Sprint(v.Value)
 	}
-	fs.BoolVar(&c.v5Only, "v5-only", v5Only, "judge every event with jsonschema/v5 alone, without the fast path (about 20 times slower; the verdicts are the same) [AGENTSTATE_V5_ONLY]")
-	fs.IntVar(&c.crossCheck, "cross-check", crossCheck, "judge again with jsonschema/v5 the fast path's verdict on one record in N, reporting any disagreement as a violation; 1 for every record, 0 for never [AGENTSTATE_CROSS_CHECK]")
-	fs.BoolVar(&c.strict, "strict", strict, "treat warnings (such as unknown attributes) as violations [AGENTSTATE_STRICT]")
-	fs.StringVar(&c.initialState, "initial-state", envOr(getenv, "AGENTSTATE_INITIAL_STATE", "unknown"), "state before the first event: unknown (a mid-stream capture) or clean (all agents logged out, DNs in service) [AGENTSTATE_INITIAL_STATE]")
-	fs.StringVar(&c.serviceKey, "service-key", envOr(getenv, "AGENTSTATE_SERVICE_KEY", "agent"), "how the producer keys EventDNOutOfService and EventDNBackInService, which carry no AgentID: agent (by the agent on the DN, {tenant}: when none), tenant (always {tenant}:) or unknown (then over Kafka no outage is judged) [AGENTSTATE_SERVICE_KEY]")
-	fs.StringVar(&c.schemas, "schemas", getenv("AGENTSTATE_SCHEMAS"), "directory of JSON Schemas to use instead of the built-in ones [AGENTSTATE_SCHEMAS]")
-	fs.StringVar(&c.format, "format", envOr(getenv, "AGENTSTATE_FORMAT", formatText), "how findings are printed: text, json (one object per line, then the verdict) or github (GitHub Actions annotations) [AGENTSTATE_FORMAT]")
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return &countError{value: s}
+	}
+	*n = recordCount(v)
 	return nil
 }
 
+// countError is a value of --cross-check that is no count.
+type countError struct{ value string }
+
+func (e *countError) Error() string { return "expected a count of records, 0 for never" }
+
 func (c *commonFlags) validate() error {
-	if _, err := parseFormat(c.format); err != nil {
+	if _, err := parseFormat(c.Format); err != nil {
 		return err
 	}
-	initial, err := check.ParseInitialState(c.initialState)
+	initial, err := check.ParseInitialState(c.InitialState)
 	if err != nil {
-		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.initialState)
+		return fmt.Errorf("--initial-state %q: expected clean or unknown", c.InitialState)
 	}
 	c.initial = initial
-	if c.service, err = check.ParseServiceKey(c.serviceKey); err != nil {
-		return fmt.Errorf("--service-key %q: expected agent, tenant or unknown", c.serviceKey)
-	}
-	if c.crossCheck < 0 {
-		return fmt.Errorf("--cross-check %d: expected a count of records, 0 for never", c.crossCheck)
+	if c.service, err = check.ParseServiceKey(c.ServiceKey); err != nil {
+		return fmt.Errorf("--service-key %q: expected agent, tenant or unknown", c.ServiceKey)
 	}
 	return nil
 }
 
 // options are the verify.Options the shared flags set.
 func (c *commonFlags) options(set *contract.Set) verify.Options {
-	cross := c.crossCheck
+	cross := int(c.CrossCheck)
 	if cross == 0 {
 		cross = -1
 	}
-	return verify.Options{Schemas: set, Strict: c.strict, Initial: c.initial, ServiceKey: c.service, V5Only: c.v5Only, CrossCheck: cross}
+	return verify.Options{Schemas: set, Strict: c.Strict, Initial: c.initial, ServiceKey: c.service, V5Only: c.V5Only, CrossCheck: cross}
 }
 
 type verifyFlags struct {
-	commonFlags
-	input       string
-	inputFormat record.Format // parsed from input
-	files       []string
+	commonFlags `embed:""`
+	Input       string   `name:"input" default:"auto" placeholder:"auto|jsonl|kcat" help:"how each FILE is read: auto (as its first record shows), jsonl (every line is an event, whatever it looks like) or kcat (every line is a kcat -J envelope)"`
+	Files       []string `arg:"" optional:"" name:"FILE" help:"captures to check; - for standard input"`
+
+	inputFormat record.Format // parsed from Input
 }
 
-func parseVerify(args []string, stderr io.Writer, getenv func(string) string) (verifyFlags, error) {
+// verifyCommand is verify's help and flags, filled into v.
+func verifyCommand(v *verifyFlags) command {
+	return command{name: "verify", about: verifyUsage, flags: v, vars: commonVars}
+}
+
+func parseVerify(args []string, out io.Writer, getenv func(string) string) (verifyFlags, error) {
 	var v verifyFlags
-	fs := newFlagSet("verify", verifyUsage, stderr)
-	if err := v.register(fs, getenv); err != nil {
+	if err := verifyCommand(&v).parse(args, out, getenv); err != nil {
 		return v, err
 	}
-	fs.StringVar(&v.input, "input", envOr(getenv, "AGENTSTATE_INPUT", "auto"), "how each FILE is read: auto (as its first record shows), jsonl (every line is an event, whatever it looks like) or kcat (every line is a kcat -J envelope) [AGENTSTATE_INPUT]")
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return v, err
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			v.files = append(v.files, args[0])
-			args = args[1:]
-		}
-	}
-	if len(v.files) == 0 {
-		fs.Usage()
+	if len(v.Files) == 0 {
 		return v, errors.New("verify: no FILE given; pass one or more captures, or - for standard input")
 	}
 	if err := v.validate(); err != nil {
 		return v, fmt.Errorf("verify: %w", err)
 	}
-	format, err := record.ParseFormat(v.input)
+	format, err := record.ParseFormat(v.Input)
 	if err != nil {
-		return v, fmt.Errorf("verify: --input %q: expected auto, jsonl or kcat", v.input)
+		return v, fmt.Errorf("verify: --input %q: expected auto, jsonl or kcat", v.Input)
 	}
 	v.inputFormat = format
 	return v, nil
 }
 
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	v, err := parseVerify(args, stderr, getenv)
-	if code, failed := begin(err, stderr, v.reportJSON); failed {
+	v, err := parseVerify(args, stdout, getenv)
+	if code, failed := begin(err, "verify", stderr, setting(args, getenv, "report-json")); failed {
 		return code
 	}
-	set, err := loadSchemas(v.schemas)
+	set, err := loadSchemas(v.Schemas)
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	inputs, closeAll, err := openInputs(v.files, stdin)
+	inputs, closeAll, err := openInputs(v.Files, stdin)
 	defer closeAll()
 	if err != nil {
 		complain(stderr, err)
 		return exitUsage
 	}
-	out := newPrinter(v.format, stdout)
+	out := newPrinter(v.Format, stdout)
 	opts := v.options(set)
 	opts.OnFinding = out.finding
 	opts.Input = v.inputFormat
@@ -178,11 +175,12 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		complain(stderr, err)
 		code = exitUsage
 	}
-	if v.reportJSON != "" {
-		if err := rep.WriteJSON(v.reportJSON); err != nil {
+	if v.ReportJSON != "" {
+		if err := rep.WriteJSON(v.ReportJSON); err != nil {
 			complain(stderr, err)
 			return exitUsage
 		}
+		complain(stderr, "report written to "+v.ReportJSON)
 	}
 	return code
 }

@@ -174,7 +174,7 @@ func TestVerifyUsageAndIOErrors(t *testing.T) {
 		{"no file", nil, []string{"verify"}, "no FILE given"},
 		{"missing file", nil, []string{"verify", fixtures + "valid-day.jsonl", filepath.Join(dir, "nope.jsonl")}, "nope.jsonl: no such file"},
 		{"directory", nil, []string{"verify", dir}, "is a directory"},
-		{"unknown flag", nil, []string{"verify", "--stritc", "-"}, "flag provided but not defined: -stritc"},
+		{"unknown flag", nil, []string{"verify", "--stritc", "-"}, `unknown flag --stritc, did you mean "--strict"?`},
 		{"bad initial state", nil, []string{"verify", "--initial-state", "empty", "-"}, `--initial-state "empty": expected clean or unknown`},
 		{"bad service key", nil, []string{"verify", "--service-key", "dn", "-"}, `--service-key "dn": expected agent, tenant or unknown`},
 		{"bad service key env", map[string]string{"AGENTSTATE_SERVICE_KEY": "Agent"}, []string{"verify", "-"}, `--service-key "Agent": expected agent, tenant or unknown`},
@@ -198,8 +198,8 @@ func TestVerifyUsageAndIOErrors(t *testing.T) {
 }
 
 func TestVerifyHelpExitsZero(t *testing.T) {
-	if r := agentstate(t, "", nil, "verify", "--help"); r.code != exitPass || !strings.Contains(r.stderr, "-report-json string") {
-		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	if r := agentstate(t, "", nil, "verify", "--help"); r.code != exitPass || !strings.Contains(r.stdout, "--report-json=PATH") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
 	}
 }
 
@@ -239,8 +239,8 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("--help: exit %d %q", r.code, r.stdout)
 	}
 	for _, cmd := range []string{"verify", "observe", "broker", "merge"} {
-		if r := agentstate(t, "", nil, cmd, "--help"); r.code != exitPass || !strings.Contains(r.stderr, "Usage: agentstate "+cmd) {
-			t.Errorf("%s --help: exit %d %q", cmd, r.code, r.stderr)
+		if r := agentstate(t, "", nil, cmd, "--help"); r.code != exitPass || !strings.Contains(r.stdout, "Usage: agentstate "+cmd) {
+			t.Errorf("%s --help: exit %d %q", cmd, r.code, r.stdout)
 		}
 	}
 }
