@@ -25,3 +25,15 @@ func TestATimeInWholeSecondsIsOnTime(t *testing.T) {
 		t.Error("a time a second after the window's last second passed")
 	}
 }
+
+// TestAPhysicalEventMayCarryReferenceIDZero: 0 names no request (the suite issues ReferenceIDs
+// from 1), so a physical event stamped with it claims none; any other ReferenceID on it does.
+func TestAPhysicalEventMayCarryReferenceIDZero(t *testing.T) {
+	o := Outcome{Step: Step{Physical: true, ReferenceID: 8}}
+	for ref, lawful := range map[string]bool{"0": true, "8": false, "3": false} {
+		ev := collect.Event{ID: "EventOffHook", Doc: map[string]any{"ReferenceID": json.Number(ref)}}
+		if got := (judge{}).referenceOf(o, ev) == ""; got != lawful {
+			t.Errorf("an off-hook's event with ReferenceID %s: lawful %v, want %v", ref, got, lawful)
+		}
+	}
+}
