@@ -163,20 +163,12 @@ func (p Page) findings() []finding.Finding {
 	return append(append([]finding.Finding(nil), p.Report.Violations...), p.Report.Warnings...)
 }
 
+// counts says what the timelines leave out, when they do.
 func (p Page) counts() []string {
-	r := p.Report
-	if r == nil {
-		return []string{"the stream was never judged"}
-	}
-	out := []string{
-		fmt.Sprintf("%s read: %s checked, %d undecodable", report.Plural(r.Lines, "record"), report.Plural(r.Events, "event"), r.Undecodable),
-		fmt.Sprintf("%s, %s", report.Plural(len(r.Violations), "violation"), report.Plural(len(r.Warnings), "warning")),
-		"schemas: " + pr(r.Schemas),
-	}
 	if s := p.Stream; s != nil && s.Kept() < s.Total() {
-		out = append(out, fmt.Sprintf("the timelines draw the first %d of %s; every one was judged", s.Kept(), report.Plural(s.Total(), "record")))
+		return []string{fmt.Sprintf("the timelines draw the first %d of %s; every one was judged", s.Kept(), report.Plural(s.Total(), "record"))}
 	}
-	return out
+	return nil
 }
 
 // findingViews words each finding, with links to its record and to the record of the earlier

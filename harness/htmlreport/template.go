@@ -19,6 +19,7 @@ h1{font-size:20px;margin:0} h2{font-size:17px;margin:28px 0 8px;border-bottom:1p
 .facts{margin:0;padding-left:18px;color:#444}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;margin:10px 0}
 .card h3{font-size:15px;margin:0 0 6px}
+.spec pre{max-height:10em;overflow:auto}
 .loc{color:#57606a;font-size:12px}
 .k{font-weight:600;margin-right:6px}
 .exp{color:#0a3069}.act{color:#82071e}
@@ -57,7 +58,7 @@ td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:to
 <div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" id="timeline-svg" width="{{.Width}}" height="{{.Height}}" role="img" aria-label="timeline of {{.Events}} events">
 <text x="4" y="14">DN or agent</text><text x="{{.AxisX}}" y="14">events in the order read &#8594;</text>
 {{range .Lanes}}<g class="lane"><text x="4" y="{{.Mid}}" dy="4">{{.Name}}</text>
-{{range .Bands}}<rect class="{{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="22"><title>{{.Label}}</title></rect>{{if .Label}}<text x="{{.X}}" y="{{.Y}}" dx="3" dy="19" fill-opacity="0.7">{{.Label}}</text>{{end}}{{end}}
+{{range .Bands}}<rect class="{{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="22"><title>{{.State}}</title></rect>{{if .Label}}<text x="{{.X}}" y="{{.Y}}" dx="3" dy="19" fill-opacity="0.7">{{.Label}}</text>{{end}}{{end}}
 {{range .Marks}}{{if .Finding}}<a href="#{{.Finding}}"><path class="bad" d="M{{.X}} {{.Y}}m-6 0l6 -8l6 8l-6 8z"><title>finding: {{.Title}}</title></path></a>{{else}}<circle class="ev" cx="{{.X}}" cy="{{.Y}}" r="3"><title>{{.Title}}</title></circle>{{end}}{{end}}
 </g>{{end}}
 {{range .Links}}<path class="ctx" d="M{{.X1}} {{.Y1}}C{{.X1}} {{.Y1}} {{.X2}} {{.Y1}} {{.X2}} {{.Y2}}"><title>{{.Title}}</title></path>{{end}}

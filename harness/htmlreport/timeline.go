@@ -14,7 +14,7 @@ const (
 	laneTop    = 22  // room for the axis
 	minStep    = 4   // horizontal distance between two events, at least
 	maxStep    = 48
-	plotWidth  = 1000 // the width the events are spread over, when they fit
+	plotWidth  = 900 // the width the events are spread over, when they fit
 )
 
 // states names the state each event announces, for the band drawn after it on its lanes: the
@@ -63,7 +63,8 @@ type lane struct {
 type band struct {
 	X, Y, W int
 	Class   string
-	Label   string
+	State   string // the state, in the band's title
+	Label   string // the state, written in the band when it is wide enough
 }
 
 type mark struct {
@@ -185,14 +186,14 @@ func markOf(ev Event, x, y, fi int) mark {
 // an event that announces none (an unknown id) keeps the state the lane was in.
 func extend(bands []band, x, y int, state string) []band {
 	if len(bands) == 0 {
-		bands = append(bands, band{X: laneLabel, Y: y, Class: "st-unknown", Label: "unknown"})
+		bands = append(bands, band{X: laneLabel, Y: y, Class: "st-unknown", State: "unknown", Label: "unknown"})
 	}
 	last := &bands[len(bands)-1]
-	if state == "" || state == last.Label {
+	if state == "" || state == last.State {
 		return bands
 	}
 	last.W = x - last.X
-	return append(bands, band{X: x, Y: y, Class: stateClass(state), Label: state})
+	return append(bands, band{X: x, Y: y, Class: stateClass(state), State: state, Label: state})
 }
 
 func closeBands(bands []band, end int) {

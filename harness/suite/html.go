@@ -67,7 +67,7 @@ func (s Summary) htmlHeadline() string {
 	case r == nil:
 		why = append(why, "the run's outcome is unknown")
 	case len(r.Failed) > 0:
-		why = append(why, fmt.Sprintf("%d of %d specs failed", len(r.Failed), r.Ran))
+		why = append(why, fmt.Sprintf("%s (of %d specs that ran, and the suite's own nodes)", report.Plural(len(r.Failed), "failure"), r.Ran))
 	case r.Ran == 0:
 		why = append(why, "no spec ran")
 	case !r.Succeeded:
