@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/diff"
@@ -177,5 +178,29 @@ func TestWriteFileWritesThePage(t *testing.T) {
 	b, err := os.ReadFile(path)
 	if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
 		t.Fatalf("expected an HTML page at %s, got %.60q (%v)", path, b, err)
+	}
+}
+
+// TestThePageOfTheHostileFixturesIsClean: the pages of fixtures/hostile (over-long lines, bytes
+// that are not UTF-8, deep nesting, escaped control characters) are valid UTF-8 with no control
+// character but newlines, no bidirectional control, and nothing to fetch. Control characters
+// that decoding makes real (in a lane's name, a finding) are TestPageEscapesHostileRecords's.
+func TestThePageOfTheHostileFixturesIsClean(t *testing.T) {
+	for _, name := range []string{"verify.jsonl", "verify.kcat.jsonl"} {
+		t.Run(name, func(t *testing.T) {
+			html := render(t, verified(t, "../../fixtures/hostile/"+name, check.Unknown))
+			if !utf8.ValidString(html) {
+				t.Errorf("the page is not valid UTF-8")
+			}
+			for i, r := range html {
+				if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x2028 || r == 0x2029 {
+					t.Fatalf("the page holds %U at byte %d: …%s…", r, i, html[max(0, i-60):i])
+				}
+			}
+			if !strings.Contains(html, `<span class="word">FAIL</span>`) || !strings.Contains(html, `<g class="lane">`) {
+				t.Errorf("the hostile capture's page lacks its FAIL verdict or its timelines")
+			}
+			assertOffline(t, html)
+		})
 	}
 }

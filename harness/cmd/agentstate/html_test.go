@@ -102,3 +102,31 @@ func TestMakeConformancePassesTheBaselineToTheSuite(t *testing.T) {
 		t.Errorf("the suite's environment lacks %s:\n%s", want, out)
 	}
 }
+
+// TestAFailedRunLeavesNoEarlierHTMLPass: a run with findings or a usage error never leaves an
+// earlier run's PASS page at its --report-html path.
+func TestAFailedRunLeavesNoEarlierHTMLPass(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"findings", nil, []string{"verify", "--report-html", path, fixtures + "schema-findings.jsonl"}, exitFindings},
+		{"bad flag after the report flag", nil, []string{"verify", "--report-html", path, "--format", "xml", fixtures + "valid-day.jsonl"}, exitUsage},
+		{"observe usage error", map[string]string{"AGENTSTATE_REPORT_HTML": path}, []string{"observe", "--from", "yesterday", "--bootstrap", "127.0.0.1:1"}, exitUsage},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if r := agentstate(t, "", nil, "verify", "--report-html", path, fixtures+"valid-day.jsonl"); r.code != exitPass || !strings.Contains(readHTML(t, path), `<span class="word">PASS</span>`) {
+				t.Fatalf("the passing run: exit %d, or no PASS page\n%s", r.code, r.stderr)
+			}
+			if r := agentstate(t, "", c.env, c.args...); r.code != c.code {
+				t.Fatalf("exit %d, want %d\n%s%s", r.code, c.code, r.stdout, r.stderr)
+			}
+			if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), `<span class="word">PASS</span>`) {
+				t.Errorf("%s still holds a PASS page after a run that exited %d", path, c.code)
+			}
+		})
+	}
+}
