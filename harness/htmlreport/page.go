@@ -44,6 +44,7 @@ type Coverage struct {
 	Seen      int
 	Exercised []string
 	Missed    []string
+	_         struct{}
 }
 
 // Render writes the page.
@@ -99,6 +100,7 @@ type view struct {
 	Timeline                          timeline
 	Matrix                            matrix
 	Rules                             []ruleView
+	RulesHeight                       int
 	Diff                              *diffView
 	DiffError                         string
 }
@@ -118,6 +120,7 @@ type ruleView struct {
 	ID       string
 	Findings int
 	Class    string
+	Y        int // the rule's row in the picture
 }
 
 func (p Page) view() view {
@@ -141,6 +144,7 @@ func (p Page) view() view {
 	}
 	v.Matrix = drawMatrix(cov)
 	v.Rules = p.rules(fs)
+	v.RulesHeight = len(v.Rules)*ruleRow + 4
 	v.Diff, v.DiffError = diffOf(p.Diff), pr(p.DiffError)
 	return v
 }
@@ -201,6 +205,9 @@ func (p Page) findingViews(fs []finding.Finding) ([]findingView, []recordView) {
 	return out, records
 }
 
+// ruleRow is the height of a rule's row in the rules' picture.
+const ruleRow = 16
+
 func eventAnchor(n int) string   { return fmt.Sprintf("ev-%d", n) }
 func findingAnchor(i int) string { return fmt.Sprintf("finding-%d", i+1) }
 
@@ -226,7 +233,7 @@ func (p Page) rules(fs []finding.Finding) []ruleView {
 		if counts[id] > 0 {
 			class = "bad"
 		}
-		out = append(out, ruleView{ID: pr(id), Findings: counts[id], Class: class})
+		out = append(out, ruleView{ID: pr(id), Findings: counts[id], Class: class, Y: len(out) * ruleRow})
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/voice-agentstate/conformance/harness/check"
+	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/diff"
 	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/record"
@@ -202,5 +203,44 @@ func TestThePageOfTheHostileFixturesIsClean(t *testing.T) {
 			}
 			assertOffline(t, html)
 		})
+	}
+}
+
+// The coverage matrix draws, per event, a green cell for each declared attribute the stream
+// carried and a red one for each it never carried; the rules' picture marks the rules with
+// findings.
+func TestCoverageMatrixAndRulesArePictures(t *testing.T) {
+	s := NewStream()
+	s.Add(record.Record{Place: finding.Place{Line: 1}, Value: []byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":3}`)})
+	set, err := contract.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov := CoverageOf(s, set)
+	m := drawMatrix(cov)
+	var dnd row
+	for _, r := range m.Rows {
+		if r.Event == "EventDNDOn" {
+			dnd = r
+		}
+	}
+	seen := 0
+	for _, c := range dnd.Cells {
+		if c.Class == "cov-seen" {
+			seen++
+		}
+	}
+	if dnd.Seen != 1 || seen != 3 || len(dnd.Cells) != len(set.Attributes("EventDNDOn")) {
+		t.Fatalf("EventDNDOn's row: seen %d, %d green cells of %d; want 1, 3 (id, ThisDN, Server) of %d", dnd.Seen, seen, len(dnd.Cells), len(set.Attributes("EventDNDOn")))
+	}
+	rep := report.New()
+	rep.Invariants = []string{"dnd.off-after-on"}
+	rep.Add(finding.Finding{Rule: "schema.required", Severity: finding.Violation})
+	html := render(t, Page{Verdict: "FAIL", Report: rep, Stream: s, Coverage: cov})
+	for _, want := range []string{`<rect class="cov-seen"`, `<rect class="cov-missed"`, `<rect class="rule-ok" x="4" y="0" width="360" height="14"><title>dnd.off-after-on: 0</title>`,
+		`<rect class="rule-bad" x="4" y="16" width="360" height="14"><title>schema.required: 1</title>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
 	}
 }

@@ -33,6 +33,7 @@ type Event struct {
 	Agent string
 	Place finding.Place
 	Value string // the record as read, at most valueClip bytes
+	_     struct{}
 }
 
 // Stream gathers the records of a run for the page: the first MaxEvents events for the
@@ -156,7 +157,7 @@ func (s *Stream) Read(r io.Reader, name string, format record.Format) error {
 	}
 }
 
-// Total is how many records were added; Kept how many of them the page draws.
+// Total is how many records were added, kept or not.
 func (s *Stream) Total() int { return s.total }
 
 // Kept is how many records the stream kept to draw: at most MaxEvents.

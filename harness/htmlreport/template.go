@@ -32,7 +32,7 @@ svg text{font:11px ui-monospace,Menlo,monospace;fill:#1b1f24}
 .cov-seen{fill:#2da44e}.cov-missed{fill:#ff8182}
 table{border-collapse:collapse;background:#fff;width:100%}
 td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top;font-size:13px}
-.rule-ok{background:#dafbe1}.rule-bad{background:#ffebe9}
+.rule-ok{background:#dafbe1;fill:#dafbe1}.rule-bad{background:#ffebe9;fill:#ffb8b0}
 .breaking{color:#cf222e;font-weight:600}.notable{color:#9a6700}.same{color:#57606a}
 .legend span{display:inline-block;padding:0 6px;margin-right:6px;border:1px solid #d0d7de}
 .legend .st-ok{background:#dafbe1}.legend .st-busy{background:#fff1c2}.legend .st-off{background:#e6e8eb}.legend .st-on{background:#ddf4ff}
@@ -81,7 +81,10 @@ td,th{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:to
 {{$y := .Y}}{{range .Cells}}<rect class="{{.Class}}" x="{{.X}}" y="{{$y}}" width="13" height="13"><title>{{.Title}}</title></rect>{{end}}{{end}}
 </svg></div>{{end}}
 <h3>Rules applied, and the findings each gave</h3>
-<table class="rules"><tr><th>rule</th><th>findings</th></tr>{{range .Rules}}<tr class="rule-{{.Class}}"><td><code>{{.ID}}</code></td><td>{{.Findings}}</td></tr>{{end}}</table>
+<p class="legend"><span class="rule-ok">applied, no finding</span><span class="rule-bad">findings</span></p>
+<div class="scroll"><svg xmlns="http://www.w3.org/2000/svg" id="rules-svg" width="520" height="{{.RulesHeight}}" role="img" aria-label="rules applied">
+{{range .Rules}}<g class="rule"><rect class="rule-{{.Class}}" x="4" y="{{.Y}}" width="360" height="14"><title>{{.ID}}: {{.Findings}}</title></rect><text x="8" y="{{.Y}}" dy="11">{{.ID}}</text><text x="372" y="{{.Y}}" dy="11">{{.Findings}}</text></g>
+{{end}}</svg></div>
 {{if .Diff}}{{with .Diff}}<h2 id="diff">Difference from the baseline: <span class="{{.Class}} pill">{{.Verdict}}</span></h2>
 <p>{{.Breaking}} breaking, {{.Notable}} notable, {{.Same}} same; baseline {{.Baseline}}; candidate {{.Candidate}}</p>
 {{if .Rows}}<table><tr><th>class</th><th>rule</th><th>where</th><th>baseline</th><th>candidate</th><th>what it means</th></tr>
