@@ -38,8 +38,12 @@ func (s Summary) Page(dir string) htmlreport.Page {
 	s.streamLines(collect)
 	p.Coverage = s.htmlCoverage()
 	capture := filepath.Join(dir, captureFile)
-	if st := htmlreport.NewStream(); st.ReadFile(capture, record.FormatKcat) == nil {
+	st := htmlreport.NewStream()
+	switch err := st.ReadFile(capture, record.FormatKcat); {
+	case err == nil:
 		p.Stream = st
+	case !errors.Is(err, fs.ErrNotExist):
+		p.Facts = append(p.Facts, "the capture could not be read for the timelines: "+err.Error())
 	}
 	log, err := diff.ReadLog(filepath.Join(dir, diff.LogFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
