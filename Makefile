@@ -16,6 +16,7 @@ BENCH_COUNT ?= 6
 # BASELINE=<capture.jsonl or report directory of the release in production> then diffs the run
 # against it (agentstate diff; DIFF_FORMAT=text|json|github): a breaking difference fails the job
 # even when the suite passed, and the exit status is the suite's when it failed, else the diff's.
+# The suite gets it as AGENTSTATE_BASELINE (made absolute), so that summary.html shows the diff.
 BASELINE ?=
 DIFF_FORMAT ?=
 FAULT  ?=
@@ -25,11 +26,11 @@ GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 # build or to start never shows the last run's verdict.
 conformance:
 	@dir=$${AGENTSTATE_REPORT_DIR:-reports/conformance}; case $$dir in /*) ;; *) dir=$(CURDIR)/$$dir;; esac; \
-	rm -f $$dir/summary.md $$dir/summary.json $$dir/junit.xml $$dir/ginkgo.json; \
+	rm -f $$dir/summary.md $$dir/summary.json $$dir/summary.html $$dir/junit.xml $$dir/ginkgo.json; \
 	colour=--no-color; if [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ "$${TERM:-}" != dumb ]; then colour=; fi; \
-	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(GINKGO) $$colour $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
+	AGENTSTATE_REPORT_DIR=$$dir AGENTSTATE_WORKDIR=$${AGENTSTATE_WORKDIR:-$(CURDIR)} AGENTSTATE_FAULT=$(FAULT) $(if $(BASELINE),AGENTSTATE_BASELINE='$(abspath $(BASELINE))') $(GINKGO) $$colour $(if $(LABELS),--label-filter='$(LABELS)') ./specs; \
 	status=$$?; \
-	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; echo; echo "reports: $$dir (summary.md, summary.json, junit.xml, ginkgo.json, capture.jsonl, stimuli.jsonl)"; \
+	if [ -f $$dir/summary.md ]; then echo; cat $$dir/summary.md; echo; echo "reports: $$dir (summary.md, summary.html, summary.json, junit.xml, ginkgo.json, capture.jsonl, stimuli.jsonl)"; \
 	elif [ $$status -ne 0 ]; then echo; echo "# voice-agentstate conformance: FAIL (the suite wrote no summary; see its output above)"; fi; \
 	if [ -n "$(BASELINE)" ]; then echo; $(AGENTSTATE) diff $(if $(DIFF_FORMAT),--format $(DIFF_FORMAT)) '$(BASELINE)' $$dir/capture.jsonl; \
 		dstatus=$$?; if [ $$status -eq 0 ]; then status=$$dstatus; fi; fi; exit $$status

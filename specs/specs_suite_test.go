@@ -119,6 +119,7 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		summary.SUT, summary.Fault = cfg.SUT, cfg.Fault
 	}
 	summary.Run = runOf(r)
+	summary.Baseline = os.Getenv("AGENTSTATE_BASELINE") // summary.html shows the diff against it ('make conformance BASELINE=...')
 	must(summary.Write(dir), "write the reports")
 	if r.SuiteSucceeded {
 		Expect(summary.Decide()).NotTo(Equal(suite.VerdictFail), "the suite verified nothing (see %s)", filepath.Join(dir, suite.SummaryMD))

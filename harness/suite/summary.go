@@ -27,6 +27,9 @@ type Summary struct {
 	Fault    string                   `json:"fault,omitempty"`
 	Report   *report.Report           `json:"stream"` // nil when the stream was never judged
 	Coverage map[string]EventCoverage `json:"coverage"`
+	// Baseline is the capture (or report directory) of the release in production that
+	// summary.html shows the run's diff against (AGENTSTATE_BASELINE); "" for none.
+	Baseline string `json:"baseline,omitempty"`
 }
 
 // Verdicts of a summary. Partial is a run that passed with only the specs a label filter or a
@@ -124,7 +127,7 @@ const (
 // is opened), so that a run that dies before it writes its own never leaves an earlier verdict
 // there.
 func ClearReports(dir string) error {
-	for _, name := range []string{SummaryJSON, SummaryMD, JUnitXML, GinkgoJSON} {
+	for _, name := range []string{SummaryJSON, SummaryMD, SummaryHTML, JUnitXML, GinkgoJSON} {
 		if err := report.Clear(filepath.Join(dir, name)); err != nil {
 			return err
 		}
@@ -132,7 +135,7 @@ func ClearReports(dir string) error {
 	return nil
 }
 
-// Write saves the summary as summary.json and summary.md in dir, each atomically.
+// Write saves the summary as summary.json, summary.md and summary.html in dir, each atomically.
 func (s Summary) Write(dir string) error {
 	s.Verdict, s.Version = s.Decide(), report.Version()
 	b, err := json.MarshalIndent(s, "", "  ")
@@ -145,6 +148,9 @@ func (s Summary) Write(dir string) error {
 	var md strings.Builder
 	s.Markdown(&md)
 	if err := report.WriteFile(filepath.Join(dir, SummaryMD), []byte(md.String())); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	if err := s.writeHTML(dir); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil

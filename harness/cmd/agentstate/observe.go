@@ -15,6 +15,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/broker"
 	"github.com/voice-agentstate/conformance/harness/consume"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/htmlreport"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/report"
 	"github.com/voice-agentstate/conformance/harness/verify"
@@ -68,8 +69,9 @@ type observeFlags struct {
 	PassFile    string        `name:"sasl-password-file" placeholder:"PATH" help:"file whose first line is the SASL password; or set AGENTSTATE_SASL_PASSWORD (never a flag, so it stays out of process lists)"`
 	Args        []string      `arg:"" optional:"" hidden:""`
 
-	broker broker.Config // from the environment (AGENTSTATE_BROKER, ...), then the flags above
-	term   terminal      // what stderr can show of the progress line
+	broker broker.Config      // from the environment (AGENTSTATE_BROKER, ...), then the flags above
+	term   terminal           // what stderr can show of the progress line
+	drawn  *htmlreport.Stream // the records for --report-html; nil without it
 }
 
 func parseObserve(args []string, out io.Writer, getenv func(string) string) (observeFlags, error) {
@@ -121,7 +123,7 @@ func (o *observeFlags) finish() error {
 
 func runObserve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	o, err := parseObserve(args, stdout, getenv)
-	if code, failed := begin(err, "observe", stderr, setting(args, getenv, "report-json"), setting(args, getenv, "record")); failed {
+	if code, failed := begin(err, "observe", stderr, setting(args, getenv, "report-json"), setting(args, getenv, "report-html"), setting(args, getenv, "record")); failed {
 		return code
 	}
 	from, err := consume.ParseStart(o.From)
@@ -167,6 +169,9 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	}
 	info := b.Info()
 	complain(stderr, "observing", info)
+	if o.ReportHTML != "" {
+		o.drawn = htmlreport.NewStream()
+	}
 	var seen atomic.Int64
 	stopProgress := progress(stderr, o.Quiet, o.term, &seen, &violations, &warnings)
 	// Records are judged on every CPU and applied in consumption order; a quiet topic's
@@ -175,7 +180,7 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	res, cerr := consume.Run(ctx, b, consume.Options{
 		Topic: info.Topic, From: from, MaxEvents: o.MaxEvents, Duration: o.Duration, UntilEnd: o.UntilEnd, Quiet: o.QuietFor, Capture: capture,
 		Group: o.Group, OnRevoke: func(partitions []int32) { s.Sync(); p.Forget(partitions) },
-	}, func(r record.Record) { seen.Add(1); s.Add(r) })
+	}, func(r record.Record) { seen.Add(1); o.drawn.Add(r); s.Add(r) })
 	s.Close()
 	stopProgress()
 	captureErr := closeCapture()
@@ -239,6 +244,9 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 		} else {
 			complain(stderr, "report written to "+o.ReportJSON)
 		}
+	}
+	if o.ReportHTML != "" && !writeHTML(o.ReportHTML, "observe", rep, o.drawn, stderr) {
+		code = exitUsage
 	}
 	return code
 }

@@ -35,6 +35,7 @@ command line wins over its variable.
 // commonFlags are the flags verify and observe share.
 type commonFlags struct {
 	ReportJSON   string      `name:"report-json" placeholder:"PATH" help:"write the report as JSON to this path"`
+	ReportHTML   string      `name:"report-html" placeholder:"PATH" help:"write the report as a self-contained HTML page to this path: the verdict, a timeline per DN and agent with every finding marked, the coverage"`
 	V5Only       bool        `name:"v5-only" help:"judge every event with jsonschema/v5 alone, without the fast path (about 20 times slower; the verdicts are the same)"`
 	CrossCheck   recordCount `name:"cross-check" default:"${cross_check}" placeholder:"N" help:"judge again with jsonschema/v5 the fast path's verdict on one record in N, reporting any disagreement as a violation; 1 for every record, 0 for never"`
 	Strict       bool        `name:"strict" help:"treat warnings (such as unknown attributes) as violations"`
@@ -137,8 +138,18 @@ func parseVerify(args []string, out io.Writer, getenv func(string) string) (veri
 
 func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	v, err := parseVerify(args, stdout, getenv)
-	if code, failed := begin(err, "verify", stderr, setting(args, getenv, "report-json")); failed {
+	if code, failed := begin(err, "verify", stderr, setting(args, getenv, "report-json"), setting(args, getenv, "report-html")); failed {
 		return code
+	}
+	var spool *os.File
+	if v.ReportHTML != "" {
+		var cleanup func()
+		stdin, spool, cleanup, err = spooled(stdin)
+		defer cleanup()
+		if err != nil {
+			complain(stderr, err)
+			return exitUsage
+		}
 	}
 	set, err := loadSchemas(v.Schemas)
 	if err != nil {
@@ -181,6 +192,16 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			return exitUsage
 		}
 		complain(stderr, "report written to "+v.ReportJSON)
+	}
+	if v.ReportHTML != "" {
+		s, err := verifiedStream(v.Files, spool, v.inputFormat)
+		if err != nil {
+			complain(stderr, err)
+			return exitUsage
+		}
+		if !writeHTML(v.ReportHTML, "verify", rep, s, stderr) {
+			return exitUsage
+		}
 	}
 	return code
 }
