@@ -26,6 +26,10 @@ say() { printf 'templates: %s\n' "$*"; }
 install_tools() {
   if [[ -f $VENV/.pins && $(cat "$VENV/.pins") == "$PINS" ]]; then return 0; fi
   command -v python3 >/dev/null 2>&1 || { say "python3 is not on PATH"; return 1; }
+  if ! python3 -c 'import ensurepip' 2>/dev/null && [[ ${CI:-} == true && $(id -u) == 0 ]]; then
+    say "installing python3-venv (Debian's package: python3 -m venv needs it)"
+    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null || return 1
+  fi
   say "installing $PINS into $VENV"
   rm -rf "$VENV"
   python3 -m venv "$VENV" || return 1
@@ -71,6 +75,7 @@ if install_tools; then
   echo "== the linters reject broken templates"
   must_reject "unpinned action (zizmor)" 'unpinned-uses' '0,/uses: actions\/checkout@[0-9a-f]{40} # v[0-9.]+/s//uses: actions\/checkout@v7/' "$GH"
   must_reject "job without runs-on (schema, actionlint)" '"runs-on" section is missing' '/^    runs-on: /d' "$GH"
+  # shellcheck disable=SC2016 # the expression is for the workflow, not this shell
   must_reject "untrusted input in a run: block (actionlint, zizmor)" 'template-injection' 's/^( +)rm -f "\$RUNNER_TEMP\/service.url"$/\1echo "${{ github.event.pull_request.title }}"/' "$GH"
   must_reject "GitLab job with an unknown when (schema)" 'gitlab-ci.example.yml::' 's/^      when: never$/      when: sometimes/' "$GL"
 elif [[ ${CI:-} == true ]]; then
