@@ -74,9 +74,10 @@ func TestTheGitHubTemplateRunsAgainstTheExampleService(t *testing.T) {
 
 // ghWorkflow is the part of a GitHub workflow the test reads.
 type ghWorkflow struct {
-	Permissions any               `yaml:"permissions"`
-	Env         map[string]string `yaml:"env"`
-	Jobs        map[string]ghJob  `yaml:"jobs"`
+	Defaults    struct{ Run struct{ Shell string } } `yaml:"defaults"`
+	Permissions any                                  `yaml:"permissions"`
+	Env         map[string]string                    `yaml:"env"`
+	Jobs        map[string]ghJob                     `yaml:"jobs"`
 }
 
 type ghJob struct {
@@ -172,7 +173,7 @@ func (r *ghRun) runs(s ghStep) bool {
 	switch s.If {
 	case "":
 		return ok
-	case "always()":
+	case "always()", "always() && !github.event.pull_request.head.repo.fork": // not from a fork here
 		return true
 	case "github.event_name == 'release'":
 		return ok && r.event == "release"
@@ -195,7 +196,7 @@ func (r *ghRun) run() {
 		if s.Uses != "" {
 			err = r.action(s)
 		} else {
-			err = r.shell(ctx, s)
+			err = r.script(ctx, s)
 		}
 		if err != nil && r.failedStep == "" {
 			r.failedStep = s.Name
@@ -205,12 +206,25 @@ func (r *ghRun) run() {
 	r.stop()
 }
 
-func (r *ghRun) shell(ctx context.Context, s ghStep) error {
+// shell is how GitHub runs a run: block: with shell: bash, bash -eo pipefail; with no shell
+// named, bash -e alone, where a failure inside a pipe passes.
+func (r *ghRun) shell() []string {
+	switch r.wf.Defaults.Run.Shell {
+	case "bash":
+		return []string{"--noprofile", "--norc", "-eo", "pipefail"}
+	case "":
+		return []string{"-e"}
+	}
+	r.t.Fatalf("%s: defaults.run.shell %q: the test does not play it", githubTemplate, r.wf.Defaults.Run.Shell)
+	return nil
+}
+
+func (r *ghRun) script(ctx context.Context, s ghStep) error {
 	script := filepath.Join(r.temp, fmt.Sprintf("step%d.sh", len(r.ran)))
 	if err := os.WriteFile(script, []byte(s.Run), 0o600); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "bash", "--noprofile", "--norc", "-eo", "pipefail", script) // GitHub's shell: bash
+	cmd := exec.CommandContext(ctx, "bash", append(r.shell(), script)...)
 	cmd.Dir = filepath.Join(r.ws, s.WorkingDirectory)
 	cmd.Env = append([]string{}, r.env...)
 	for k, v := range s.Env {
