@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench build asyncapi example-conformance dist
+.PHONY: conformance test vet lint bench build asyncapi example-conformance dist templates
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -21,7 +21,10 @@ BASELINE ?=
 DIFF_FORMAT ?=
 FAULT  ?=
 LABELS ?=
-GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+# SUITE_VERSION=<tag or commit> stamps the suite's version into the run (as make dist stamps
+# VERSION), so that its reports name it; the CI templates pass the version they checked out.
+SUITE_VERSION ?=
+GINKGO  = $(GO) run github.com/onsi/ginkgo/v2/ginkgo $(if $(SUITE_VERSION),--ldflags=-X=$(VERSION_PKG).suiteVersion=$(SUITE_VERSION))
 # The summary is printed last; an earlier run's is removed first, so that a suite that fails to
 # build or to start never shows the last run's verdict.
 conformance:
@@ -41,6 +44,13 @@ conformance:
 # (harness/examples/agentservice/conformance.sh; EXAMPLE_BROKER=external runs it on a cluster).
 example-conformance:
 	GO=$(GO) bash harness/examples/agentservice/conformance.sh
+
+# The CI templates (.github/workflows/conformance.yml, .github/gitlab-ci.example.yml): actionlint,
+# check-jsonschema (GitHub's and GitLab's schemas) and zizmor --offline, installed pinned into
+# .cache/tools (a missing tool fails under CI=true), then their shell run against the example
+# service on the embedded broker (harness/scripts/templates.sh).
+templates:
+	GO=$(GO) bash harness/scripts/templates.sh
 
 test:
 	$(GO) test -count=1 ./...
