@@ -1,6 +1,7 @@
 package suite_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -100,5 +101,22 @@ func TestAStepsReportEscapesTextFromRecords(t *testing.T) {
 		if strings.HasPrefix(strings.TrimSpace(line), "::") {
 			t.Errorf("the step's report has a line of the record's own: %q", line)
 		}
+	}
+}
+
+// TestASummaryWhoseCoverageIsUnknownIsNotAPass: Summarize used to discard the error of loading
+// the built-in schemas, and so wrote a PASS whose coverage table said nothing was ever missed.
+func TestASummaryWhoseCoverageIsUnknownIsNotAPass(t *testing.T) {
+	suite.FailBuiltin(t, errors.New("schema EventDNDOn: broken"))
+	env := &suite.Env{Cfg: suite.Config{SUT: "reference"}}
+	s := env.Summarize(passingStream())
+	s.Run = &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65}
+	if got := s.Decide(); got != suite.VerdictFail {
+		t.Errorf("verdict %s with the schemas unloadable, want %s", got, suite.VerdictFail)
+	}
+	var md strings.Builder
+	s.Markdown(&md)
+	if want := "coverage unknown (load the built-in schemas: schema EventDNDOn: broken)"; !strings.Contains(md.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, md.String())
 	}
 }
