@@ -181,6 +181,9 @@ func runOf(r Report) *suite.Run {
 		if it && spec.State != types.SpecStateSkipped && spec.State != types.SpecStatePending {
 			run.Ran++
 		}
+		if it && spec.State == types.SpecStatePassed {
+			run.Passed++
+		}
 	}
 	return run
 }

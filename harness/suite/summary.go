@@ -51,6 +51,7 @@ type Run struct {
 	Total     int           `json:"specs_total"`    // specs in the suite
 	Selected  int           `json:"specs_selected"` // of those, the specs the run selected: all, unless filtered or focused (or pending)
 	Ran       int           `json:"specs_ran"`      // of those, the specs that ran to a result; the others skipped themselves
+	Passed    int           `json:"specs_passed"`   // of those, the specs that passed
 	Failed    []SpecOutcome `json:"failed,omitempty"`
 	Skipped   []SpecOutcome `json:"skipped,omitempty"` // selected specs that skipped themselves, with their reason
 	Reasons   []string      `json:"reasons,omitempty"` // why the suite failed beyond its specs, e.g. an interruption
@@ -257,7 +258,7 @@ func (s Summary) runLines(line func(string, ...any)) {
 	if r.partial() {
 		sel = " (partial: " + r.selection() + ")"
 	}
-	line("- specs: %d of %d ran%s, %d failed, %d skipped themselves", r.Ran, r.Total, sel, len(r.Failed), len(r.Skipped))
+	line("- specs: %d of %d ran%s: %d passed, %d failed, %d skipped themselves", r.Ran, r.Total, sel, r.Passed, len(r.Failed), len(r.Skipped))
 	if r.Ran == 0 {
 		line("- no spec ran, so nothing was verified")
 	}

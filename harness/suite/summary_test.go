@@ -23,7 +23,7 @@ func TestTheSummaryVerdictIsTheRunsVerdict(t *testing.T) {
 	failedStream := passingStream()
 	failedStream.Add(finding.Finding{Rule: "key.format", Severity: finding.Violation, Message: "the key lacks the ':'"})
 	all := func(edit func(*suite.Run)) *suite.Run {
-		r := &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65}
+		r := &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65, Passed: 65}
 		if edit != nil {
 			edit(r)
 		}
@@ -37,11 +37,11 @@ func TestTheSummaryVerdictIsTheRunsVerdict(t *testing.T) {
 		headline string
 		says     []string
 	}{
-		{"everything passed", all(nil), passingStream(), suite.VerdictPass, "PASS (65 of 65 specs)", nil},
+		{"everything passed", all(nil), passingStream(), suite.VerdictPass, "PASS (65 of 65 specs)", []string{"- specs: 65 of 65 ran: 65 passed, 0 failed, 0 skipped themselves"}},
 		{"a spec failed", all(func(r *suite.Run) {
-			r.Succeeded = false
+			r.Succeeded, r.Passed = false, 64
 			r.Failed = []suite.SpecOutcome{{Name: "Event EventMuteOff is produced", Location: "specs/conformance_test.go:37", Message: "stimulus: mute-off\n  wrong: ReferenceID is missing"}}
-		}), passingStream(), suite.VerdictFail, "FAIL", []string{"## Failed specs", "- Event EventMuteOff is produced (specs/conformance_test.go:37)", "  - wrong: ReferenceID is missing"}},
+		}), passingStream(), suite.VerdictFail, "FAIL", []string{"- specs: 65 of 65 ran: 64 passed, 1 failed", "## Failed specs", "- Event EventMuteOff is produced (specs/conformance_test.go:37)", "  - wrong: ReferenceID is missing"}},
 		{"interrupted", all(func(r *suite.Run) { r.Succeeded, r.Reasons = false, []string{"Interrupted by User"} }), passingStream(), suite.VerdictFail, "FAIL", []string{"- the suite failed: Interrupted by User"}},
 		{"the stream failed", all(nil), failedStream, suite.VerdictFail, "FAIL", []string{"[key.format]"}},
 		{"the stream was never judged", all(nil), nil, suite.VerdictFail, "FAIL", []string{"- stream: never judged"}},
