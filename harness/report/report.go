@@ -95,12 +95,23 @@ func (r *Report) CountUndecodable() {
 // once, after the last record.
 func (r *Report) Finish() {
 	if r.Events == 0 {
-		r.Add(finding.Finding{
-			Rule: RuleEmpty, Severity: finding.Violation,
-			Expected: "at least one event", Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines),
-			Message: "no event was read, so nothing was verified; " + r.emptyHint(),
-		})
+		r.Add(r.emptyFinding())
 	}
+}
+
+// emptyFinding is the stream.empty finding of this report. An observer of a consumer group that
+// was assigned no partition judged nothing as well: it cannot pass alone, and the finding says
+// that the group's verdict is the merge of its observers' reports (which drops this finding).
+func (r *Report) emptyFinding() finding.Finding {
+	f := finding.Finding{Rule: RuleEmpty, Severity: finding.Violation, Expected: "at least one event",
+		Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines)}
+	if c := r.Consumed; c != nil && c.Group != "" && !c.assigned() {
+		f.Found += fmt.Sprintf("; assigned no partition of consumer group %s", c.Group)
+		f.Message = fmt.Sprintf("this observer of consumer group %s was assigned no partition (the group had as many observers as the topic has partitions, or more), so it judged nothing and cannot pass alone; merge its report with those of the other observers of the group, whose merge is the group's verdict", c.Group)
+		return f
+	}
+	f.Message = "no event was read, so nothing was verified; " + r.emptyHint()
+	return f
 }
 
 // emptyHint says what to check when no event was read: the topic and where the run started,
@@ -110,6 +121,9 @@ func (r *Report) emptyHint() string {
 		hint := fmt.Sprintf("check that the service publishes to topic %s on %s", b.Topic, strings.Join(b.Bootstrap, ","))
 		if c := r.Consumed; c != nil && c.From != "" {
 			hint += fmt.Sprintf(", and that records arrived after the start (--from %s)", c.From)
+		}
+		if c := r.Consumed; c != nil && c.Group != "" {
+			hint += fmt.Sprintf("; an observer of consumer group %s is judged with the others: merge their reports", c.Group)
 		}
 		return hint
 	}
@@ -250,6 +264,19 @@ type Consumption struct {
 	Ends   map[int32]int64 `json:"responsible_to,omitempty"`
 	// AllowGaps says that gaps were accepted (--allow-gaps): reported, not violations.
 	AllowGaps bool `json:"allow_gaps,omitempty"`
+}
+
+// assigned says whether the run was ever given a partition: one it consumed, or a handover to it.
+func (c *Consumption) assigned() bool {
+	if len(c.Partitions) > 0 {
+		return true
+	}
+	for _, h := range c.Handovers {
+		if h.Kind == "assigned" {
+			return true
+		}
+	}
+	return false
 }
 
 // Partition accounts for what was consumed from one partition.

@@ -326,3 +326,42 @@ func TestMergeRefusesReportsJudgedDifferently(t *testing.T) {
 		})
 	}
 }
+
+// TestAnObserverAssignedNoPartitionFailsAloneAndPointsAtMerge: a group with more observers than
+// partitions leaves one observer without any. It judged nothing, so alone it cannot pass; it used
+// to fail with the hint of an empty topic ("check that the service publishes"), while the topic
+// was full. Its finding says that it was assigned nothing and that merge decides, and merge of the
+// group's reports passes.
+func TestAnObserverAssignedNoPartitionFailsAloneAndPointsAtMerge(t *testing.T) {
+	b := brokertest.Embedded(t, 1)
+	dir := t.TempDir()
+	paths, wait := startGroupObservers(context.Background(), dir, 2, "agentstate-idle", "2s", func(k string) string { return observeEnv(b)[k] })
+	waitForMembers(t, b, "agentstate-idle", 2)
+	brokertest.Produce(t, b, brokertest.Record{Key: []byte("t1:5001"), Value: []byte(`{"id":"EventDNDOn","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0}}`)})
+	wait()
+	var idle *report.Report
+	for _, path := range paths {
+		r, err := report.Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Events == 0 {
+			idle = r
+		}
+	}
+	if idle == nil {
+		t.Fatal("both observers judged events of a one-partition topic")
+	}
+	if idle.Passed() || len(idle.Violations) != 1 || idle.Violations[0].Rule != report.RuleEmpty {
+		t.Fatalf("the idle observer's report: passed %v, violations %v", idle.Passed(), idle.Violations)
+	}
+	f := idle.Violations[0]
+	for _, want := range []string{"assigned no partition", "group agentstate-idle", "cannot pass alone", "merge"} {
+		if !strings.Contains(f.Message+" "+f.Found, want) {
+			t.Errorf("finding lacks %q: %s", want, f)
+		}
+	}
+	if r := agentstate(t, "", nil, append([]string{"merge"}, paths...)...); r.code != exitPass {
+		t.Errorf("merge: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
