@@ -44,10 +44,10 @@ func gapFinding(p int32, from, to int64, allowed bool) finding.Finding {
 	f := finding.Finding{Rule: RuleGap, Severity: finding.Violation,
 		Place:    finding.Place{Partition: p, Offset: from, HasOffset: true},
 		Expected: fmt.Sprintf("offsets %d to %d read and judged", from, to), Found: "never read: the broker no longer had them or skipped them",
-		Message: fmt.Sprintf("partition %d: offsets %d to %d were never read, so nothing judged them (deleted ahead of the reader by retention or DeleteRecords, lost by the broker, or removed by compaction); read them while they exist, or pass --allow-gaps if the topic is compacted", p, from, to)}
+		Message: fmt.Sprintf("partition %d: offsets %d to %d were never read, so nothing judged them (deleted ahead of the reader by retention or DeleteRecords, lost by the broker, or removed by compaction); read them while they exist, or allow gaps if the topic is compacted", p, from, to)}
 	if allowed {
 		f.Severity = finding.Warning
-		f.Message = fmt.Sprintf("partition %d: offsets %d to %d were never read (accepted with --allow-gaps)", p, from, to)
+		f.Message = fmt.Sprintf("partition %d: offsets %d to %d were never read (accepted: gaps are allowed)", p, from, to)
 	}
 	return f
 }

@@ -46,6 +46,7 @@ func Read(path string) (*Report, error) {
 // Each observer's stream.empty finding is dropped and decided again on the total.
 func Merge(reps []*Report) *Report {
 	out := New()
+	out.merged = true
 	out.Consumed = &Consumption{Partitions: map[int32]*Partition{}, Starts: map[int32]int64{}, Ends: map[int32]int64{}}
 	segs := map[int32][]Gap{}
 	for i, r := range reps {

@@ -46,6 +46,7 @@ type Report struct {
 	ServiceUnjudged int `json:"service_events_unjudged,omitempty"`
 
 	source string // the file Read read it from, to name it in merge's findings
+	merged bool   // made by Merge: the reports of a whole group, not one observer's
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
@@ -105,7 +106,7 @@ func (r *Report) Finish() {
 func (r *Report) emptyFinding() finding.Finding {
 	f := finding.Finding{Rule: RuleEmpty, Severity: finding.Violation, Expected: "at least one event",
 		Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines)}
-	if c := r.Consumed; c != nil && c.Group != "" && !c.assigned() {
+	if c := r.Consumed; c != nil && c.Group != "" && !c.assigned() && !r.merged {
 		f.Found += fmt.Sprintf("; assigned no partition of consumer group %s", c.Group)
 		f.Message = fmt.Sprintf("this observer of consumer group %s was assigned no partition (the group had as many observers as the topic has partitions, or more), so it judged nothing and cannot pass alone; merge its report with those of the other observers of the group, whose merge is the group's verdict", c.Group)
 		return f
@@ -120,9 +121,9 @@ func (r *Report) emptyHint() string {
 	if b := r.Broker; b != nil {
 		hint := fmt.Sprintf("check that the service publishes to topic %s on %s", b.Topic, strings.Join(b.Bootstrap, ","))
 		if c := r.Consumed; c != nil && c.From != "" {
-			hint += fmt.Sprintf(", and that records arrived after the start (--from %s)", c.From)
+			hint += fmt.Sprintf(", and that records arrived after the start (from %s)", c.From)
 		}
-		if c := r.Consumed; c != nil && c.Group != "" {
+		if c := r.Consumed; c != nil && c.Group != "" && !r.merged {
 			hint += fmt.Sprintf("; an observer of consumer group %s is judged with the others: merge their reports", c.Group)
 		}
 		return hint
@@ -172,7 +173,7 @@ func (r *Report) Summary(w io.Writer) {
 		line("  from %s", r.Broker)
 	}
 	if r.ServiceUnjudged > 0 {
-		line("  service events not judged by the outage rules: %d (their key does not fit --service-key %s; see the README's Service key table)", r.ServiceUnjudged, r.ServiceKey)
+		line("  service events not judged by the outage rules: %d (their key does not fit the service key %s; see the README's Service key table)", r.ServiceUnjudged, r.ServiceKey)
 	}
 	if j := r.Judged; j != nil && j.FastPath {
 		line("  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d",
