@@ -17,6 +17,9 @@ const (
 	RuleGap = "consume.gap"
 )
 
+// Rules lists the rule IDs of the findings about a consumption.
+func Rules() []string { return []string{RuleIncomplete, RuleGap} }
+
 // Findings returns what makes a consumption fall short of the range it was responsible for:
 // each partition behind its end (consume.incomplete) and each range of offsets never read
 // (consume.gap). Gaps are violations unless allowGaps, for a compacted topic: then warnings.

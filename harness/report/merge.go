@@ -19,6 +19,10 @@ const (
 	RuleMergeMismatch = "merge.mismatch"
 )
 
+// Rules lists the rule IDs of the findings a report adds of its own: an empty stream, and
+// Merge's.
+func Rules() []string { return []string{RuleEmpty, RuleMergeOverlap, RuleMergeGap, RuleMergeMismatch} }
+
 // Read reads a report written by WriteJSON.
 func Read(path string) (*Report, error) {
 	b, err := os.ReadFile(path)

@@ -10,3 +10,10 @@ const (
 	// is never a pass.
 	RuleError = "run.error"
 )
+
+// Rules lists the rule IDs of the findings the pipeline adds of its own: the fast path's
+// disagreement with jsonschema/v5, a capture's order and conflicts, and the run's. The findings
+// of the schemas and the sequence rules are contract.Rules and check.Rules.
+func Rules() []string {
+	return []string{RuleFastPath, RuleCaptureOrder, RuleCaptureConflict, RuleInterrupted, RuleError}
+}
