@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // specTable is fixtures/spec/attributes.json: the spec's mandatory/optional tables transcribed
@@ -72,7 +73,7 @@ func (st specTable) jsonAttributes(event string) attrs {
 // required, each optional one is declared and not required, and nothing else is required or
 // declared.
 func TestSchemasAgreeWithSpecTable(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	st := loadSpecTable(t)
 	if len(st.Events) != len(contract.Events) {
 		t.Fatalf("spec table has %d events, want %d", len(st.Events), len(contract.Events))
@@ -98,7 +99,7 @@ func TestSchemasAgreeWithSpecTable(t *testing.T) {
 // TestOptionalAttributesAreAcceptedAlone proves each optional attribute is accepted on top of
 // the mandatory ones, one at a time, with the value the full fixture gives it.
 func TestOptionalAttributesAreAcceptedAlone(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	st := loadSpecTable(t)
 	for _, fx := range loadEventFixtures(t) {
 		var minimal, full map[string]any
