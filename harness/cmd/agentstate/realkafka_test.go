@@ -426,14 +426,6 @@ func judgeRealBrokenRecords(t *testing.T, b broker.Broker, env kafkaListener) re
 	return o
 }
 
-// TestRealKafkaObserveFindsWhatVerifyFindsWithKafkaCoordinates: broken records are found live
-// at the partition and offset real Kafka gave them, as verify finds them in the capture.
-func TestRealKafkaObserveFindsWhatVerifyFindsWithKafkaCoordinates(t *testing.T) {
-	k := realKafkaCluster(t)
-	b, env := realTopic(t, k.plaintext(), 2)
-	judgeRealBrokenRecords(t, b, env)
-}
-
 // TestRealKafkaSecureListenersJudgeAlike makes the same round trip over SASL/SCRAM and over TLS:
 // the topic is created, produced to and observed through the secure listener alone.
 func TestRealKafkaSecureListenersJudgeAlike(t *testing.T) {
