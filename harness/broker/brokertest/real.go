@@ -31,11 +31,11 @@ func Real(t testing.TB, partitions int32) broker.Broker {
 	if path == "" {
 		t.Skipf("%s is not set: this needs a real Kafka broker; run make test-kafka, which starts one (harness/scripts/kafka.sh) and sets it", RealKafkaVar)
 	}
-	vars, err := readVars(path)
+	vars, err := ReadVars(path)
 	if err != nil || vars["KAFKA_PLAINTEXT"] == "" {
 		t.Fatalf("%s=%s: %v; expected the file harness/scripts/kafka.sh up writes, with KAFKA_PLAINTEXT", RealKafkaVar, path, err)
 	}
-	cfg := broker.Config{Provider: broker.External, Bootstrap: broker.SplitList(vars["KAFKA_PLAINTEXT"]), Topic: uniqueTopic(t),
+	cfg := broker.Config{Provider: broker.External, Bootstrap: broker.SplitList(vars["KAFKA_PLAINTEXT"]), Topic: UniqueTopic(t),
 		Partitions: partitions, AllowCreate: true, DialTimeout: 10 * time.Second}
 	b, err := broker.Start(context.Background(), cfg)
 	if err != nil {
@@ -45,7 +45,7 @@ func Real(t testing.TB, partitions int32) broker.Broker {
 	if got := b.Info().Partitions; got != int(partitions) {
 		t.Fatalf("topic %s was created with %d partitions, want %d", cfg.Topic, got, partitions)
 	}
-	awaitLeaders(t, b, int(partitions))
+	AwaitLeaders(t, b, int(partitions))
 	return b
 }
 
@@ -57,10 +57,11 @@ func Each(t *testing.T, partitions int32, test func(t *testing.T, b broker.Broke
 	t.Run("real", func(t *testing.T) { test(t, Real(t, partitions)) })
 }
 
-var unsafeNameChars = regexp.MustCompile(`[^a-zA-Z0-9._-]`)
+var unsafeNameChars = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 
-// uniqueTopic names a topic after the test, with a random suffix, so that tests need no order.
-func uniqueTopic(t testing.TB) string {
+// UniqueTopic names a topic (or a group) after the test, with a random suffix, so that tests need
+// no order.
+func UniqueTopic(t testing.TB) string {
 	suffix := make([]byte, 4)
 	if _, err := rand.Read(suffix); err != nil {
 		t.Fatal(err)
@@ -68,8 +69,8 @@ func uniqueTopic(t testing.TB) string {
 	return "agentstate-it." + unsafeNameChars.ReplaceAllString(t.Name(), "_") + "." + hex.EncodeToString(suffix)
 }
 
-// readVars reads NAME=VALUE lines, skipping blank lines and # comments.
-func readVars(path string) (map[string]string, error) {
+// ReadVars reads the file RealKafkaVar names: NAME=VALUE lines, skipping blank lines and # comments.
+func ReadVars(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -91,9 +92,9 @@ func readVars(path string) (map[string]string, error) {
 	return vars, sc.Err()
 }
 
-// awaitLeaders waits, at most ten seconds (a watchdog), until every partition of the topic has a
+// AwaitLeaders waits, at most ten seconds (a watchdog), until every partition of the topic has a
 // leader: real Kafka answers CreateTopics before its brokers learn of the topic.
-func awaitLeaders(t testing.TB, b broker.Broker, partitions int) {
+func AwaitLeaders(t testing.TB, b broker.Broker, partitions int) {
 	t.Helper()
 	cl, err := broker.NewClient(b)
 	if err != nil {
