@@ -3,6 +3,7 @@ package contract_test
 import (
 	"bufio"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
@@ -34,7 +36,7 @@ type attrs struct{ mandatory, optional []string }
 
 func loadSpecTable(t testing.TB) specTable {
 	t.Helper()
-	b, err := os.ReadFile("../../fixtures/spec/attributes.json")
+	b, err := fs.ReadFile(fixtures.FS, fixtures.Attributes)
 	if err != nil {
 		t.Fatal(err)
 	}
