@@ -1,11 +1,6 @@
 package specs_test
 
 import (
-	"encoding/json"
-	"fmt"
-	"io/fs"
-	"path"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -14,44 +9,11 @@ import (
 	"github.com/voice-agentstate/conformance/harness/matchers"
 )
 
-// eventFixture is one file of fixtures/events.
-type eventFixture struct {
-	Event   string          `json:"event"`
-	Minimal json.RawMessage `json:"minimal"`
-	Full    json.RawMessage `json:"full"`
-	Invalid []invalidCase   `json:"invalid"`
-}
-
 // invalidCase is one broken variant of an event's message.
-type invalidCase = struct {
-	Name    string          `json:"name"`
-	Message json.RawMessage `json:"message"`
-	Want    []struct {
-		Severity string `json:"severity"`
-	} `json:"want"`
-}
-
-// loadFixture reads an event's fixture from the embedded tree, when the spec tree is built: its
-// broken variants are the entries of a table, one spec each.
-func loadFixture(event string) (eventFixture, error) {
-	var fx eventFixture
-	b, err := fs.ReadFile(fixtures.FS, path.Join(fixtures.Events, event+".json"))
-	if err != nil {
-		return fx, fmt.Errorf("load event fixture: %w", err)
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		return fx, fmt.Errorf("load event fixture %s: %w", event, err)
-	}
-	if fx.Event != event {
-		return fx, fmt.Errorf("load event fixture %s: it is the fixture of %q", event, fx.Event)
-	}
-	return fx, nil
-}
+type invalidCase = fixtures.Invalid
 
 // onlyWarnings says whether a case breaks nothing but warning rules.
-func onlyWarnings(want []struct {
-	Severity string `json:"severity"`
-}) bool {
+func onlyWarnings(want []fixtures.Want) bool {
 	for _, w := range want {
 		if w.Severity != "warning" {
 			return false
@@ -62,7 +24,7 @@ func onlyWarnings(want []struct {
 
 var _ = Describe("Event schemas", Label("schema"), func() {
 	for _, event := range contract.Events {
-		fx, err := loadFixture(event)
+		fx, err := fixtures.LoadEvent(event)
 		Context(event, Label(event), func() {
 			It("has a fixture with broken variants", func() {
 				must(err, "load the event fixture")

@@ -182,6 +182,9 @@ func runOf(r Report) *suite.Run {
 		if it && spec.State != types.SpecStateSkipped && spec.State != types.SpecStatePending {
 			run.Ran++
 		}
+		if it && spec.State == types.SpecStatePassed {
+			run.Passed++
+		}
 	}
 	return run
 }

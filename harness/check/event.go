@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/events"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -38,11 +39,11 @@ const (
 )
 
 var kindNames = [...]string{
-	evLogin: "EventAgentLogin", evLogout: "EventAgentLogout", evReady: "EventAgentReady",
-	evNotReady: "EventAgentNotReady", evOutOfService: "EventDNOutOfService",
-	evBackInService: "EventDNBackInService", evDNDOn: "EventDNDOn", evDNDOff: "EventDNDOff",
-	evForwardSet: "EventForwardSet", evForwardCancel: "EventForwardCancel", evOffHook: "EventOffHook",
-	evOnHook: "EventOnHook", evMuteOn: "EventMuteOn", evMuteOff: "EventMuteOff",
+	evLogin: events.AgentLogin, evLogout: events.AgentLogout, evReady: events.AgentReady,
+	evNotReady: events.AgentNotReady, evOutOfService: events.DNOutOfService,
+	evBackInService: events.DNBackInService, evDNDOn: events.DNDOn, evDNDOff: events.DNDOff,
+	evForwardSet: events.ForwardSet, evForwardCancel: events.ForwardCancel, evOffHook: events.OffHook,
+	evOnHook: events.OnHook, evMuteOn: events.MuteOn, evMuteOff: events.MuteOff,
 }
 
 var kinds = func() map[string]kind {

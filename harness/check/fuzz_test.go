@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +16,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // The small sets fuzzed events are built from. They include the fixtures' values, so that the
@@ -47,7 +47,7 @@ func FuzzStep(f *testing.F) {
 	f.Add([]byte{0})
 	f.Add(bytes.Repeat([]byte{0x80}, 64)) // nil documents
 	f.Fuzz(func(t *testing.T, in []byte) {
-		watchdog(t, 5*time.Second)
+		testkit.Watchdog(t, 5*time.Second)
 		initial := check.Unknown
 		if len(in) > 0 && in[0]&1 == 1 {
 			initial = check.Clean
@@ -274,11 +274,4 @@ func unpick(doc map[string]any, name string, set []string) byte {
 		return byte(slices.Index(set, s))
 	}
 	return byte(len(set) + 1)
-}
-
-// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
-// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
-	t.Cleanup(func() { timer.Stop() })
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -18,7 +19,9 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/broker"
 	"github.com/voice-agentstate/conformance/harness/consume"
+	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/observe"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/report"
 	"github.com/voice-agentstate/conformance/harness/verify"
@@ -57,14 +60,12 @@ type Collector struct {
 	stop   chan struct{} // closed by Stop: the consumer settles as observe's quiet stop does
 	done   chan struct{}
 
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced whenever an event arrives
-	events   []Event
-	next     map[int32]int64
-	pipeline *verify.Pipeline
-	result   consume.Result
-	err      error
-	capture  io.Writer
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced whenever an event arrives
+	events  []Event
+	next    map[int32]int64
+	report  *report.Report // the finished report, once the run has ended
+	err     error
 }
 
 // Options tune a collector.
@@ -82,15 +83,24 @@ func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, erro
 	}
 	vopts := opts.Verify
 	vopts.Docs = true // the steps compare the events' attributes
-	p, err := verify.New(vopts)
-	if err != nil {
-		return nil, err
+	if _, err := verify.New(vopts); err != nil {
+		return nil, err // the run would fail the same way; say so before anything starts
 	}
 	cctx, cancel := context.WithCancel(context.Background())
-	c := &Collector{b: b, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{}),
-		next: starts, pipeline: p, capture: opts.Capture}
-	go c.run(cctx, starts)
+	c := &Collector{b: b, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{}), next: maps.Clone(starts)}
+	go c.run(cctx, c.options(vopts, starts, opts.Capture))
 	return c, nil
+}
+
+// options are observe's, but from the end offsets recorded at the start, stopped by Stop, and
+// judging each record as it comes, so that a step sees its events' verdicts at once.
+func (c *Collector) options(vopts verify.Options, starts map[int32]int64, capture io.Writer) observe.Options {
+	opts := observe.Options{Verify: vopts, From: "end offsets recorded at start", Each: c.add,
+		Consume: consume.Options{Offsets: starts, Idle: time.Second, Stop: c.stop, Progress: c.progress}}
+	if capture != nil {
+		opts.Consume.Capture = func(e record.Envelope) error { return record.WriteEnvelope(capture, e) }
+	}
+	return opts
 }
 
 func endOffsets(ctx context.Context, b broker.Broker) (map[int32]int64, error) {
@@ -111,27 +121,23 @@ func endOffsets(ctx context.Context, b broker.Broker) (map[int32]int64, error) {
 	return out, nil
 }
 
-func (c *Collector) run(ctx context.Context, starts map[int32]int64) {
+func (c *Collector) run(ctx context.Context, opts observe.Options) {
 	defer close(c.done)
-	opts := consume.Options{Topic: c.b.Info().Topic, Offsets: starts, Idle: time.Second, Stop: c.stop, Progress: c.progress}
-	if c.capture != nil {
-		opts.Capture = func(e record.Envelope) error { return record.WriteEnvelope(c.capture, e) }
-	}
-	res, err := consume.Run(ctx, c.b, opts, c.add)
+	rep, err := observe.Run(ctx, c.b, opts)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.result = res
+	c.report = rep
 	if !errors.Is(err, context.Canceled) {
 		c.err = err
 	}
+	c.wake()
 }
 
-// add judges one consumed record (once: the pipeline's verdict is also the event's), keeps it,
-// and wakes whoever waits.
-func (c *Collector) add(r record.Record) {
+// add keeps one judged record (judged once: the pipeline's verdict is also the event's) and
+// wakes whoever waits.
+func (c *Collector) add(r record.Record, res contract.Result) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	res := c.pipeline.Judge(r)
 	c.events = append(c.events, Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...),
 		ID: res.Event, Doc: res.Doc, Findings: res.Findings})
 	c.wake()
@@ -241,20 +247,15 @@ func (c *Collector) Stop(ctx context.Context) (*report.Report, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rep := c.pipeline.Report()
-	info := c.b.Info()
-	rep.Broker = &info
-	res := c.result
-	rep.Consumed = &report.Consumption{From: "end offsets recorded at start", Stopped: res.Stopped, Partitions: res.Partitions,
-		Incomplete: res.Incomplete, Starts: res.Starts, Ends: res.Ends}
-	for _, f := range consume.Findings(res, false) {
-		c.pipeline.AddRun(f)
+	rep := c.report
+	if rep == nil {
+		return nil, errors.Join(stopErr, c.err)
 	}
 	if stopErr != nil {
-		c.pipeline.AddRun(finding.Finding{Rule: consume.RuleIncomplete, Severity: finding.Violation, Message: stopErr.Error()})
+		rep.Add(finding.Finding{Rule: consume.RuleIncomplete, Severity: finding.Violation, Message: stopErr.Error()})
 	}
-	if len(res.Incomplete) > 0 {
-		stopErr = errors.Join(stopErr, fmt.Errorf("stop collecting %s: behind the end offsets: %v", info.Topic, res.Incomplete))
+	if inc := rep.Consumed.Incomplete; len(inc) > 0 {
+		stopErr = errors.Join(stopErr, fmt.Errorf("stop collecting %s: behind the end offsets: %v", c.b.Info().Topic, inc))
 	}
-	return c.pipeline.Finish(), errors.Join(stopErr, c.err)
+	return rep, errors.Join(stopErr, c.err)
 }

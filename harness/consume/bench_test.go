@@ -2,14 +2,12 @@ package consume_test
 
 import (
 	"context"
-	"encoding/json"
 	"hash/fnv"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/consume"
@@ -20,17 +18,12 @@ import (
 
 // fullMessages returns the full fixture of every event: realistic messages of 200-400 bytes.
 func fullMessages(b *testing.B) [][]byte {
-	files, _ := filepath.Glob("../../fixtures/events/*.json")
+	all, err := fixtures.LoadEvents()
+	if err != nil {
+		b.Fatal(err)
+	}
 	var out [][]byte
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var fx struct{ Full json.RawMessage }
-		if err := json.Unmarshal(raw, &fx); err != nil {
-			b.Fatal(err)
-		}
+	for _, fx := range all {
 		out = append(out, fx.Full)
 	}
 	return out

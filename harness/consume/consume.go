@@ -634,7 +634,7 @@ func (c *consumer) done() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.opts.MaxEvents > 0 && c.res.Records >= c.opts.MaxEvents {
-		return fmt.Sprintf("read %d events (--max-events)", c.opts.MaxEvents)
+		return fmt.Sprintf("read %d events, the most asked for", c.opts.MaxEvents)
 	}
 	if c.opts.Group != "" && len(c.owned) == 0 && c.settling == "" {
 		return ""

@@ -17,6 +17,9 @@ const (
 	RuleGap = "consume.gap"
 )
 
+// Rules lists the rule IDs of the findings about a consumption.
+func Rules() []string { return []string{RuleIncomplete, RuleGap} }
+
 // Findings returns what makes a consumption fall short of the range it was responsible for:
 // each partition behind its end (consume.incomplete) and each range of offsets never read
 // (consume.gap). Gaps are violations unless allowGaps, for a compacted topic: then warnings.
@@ -44,10 +47,10 @@ func gapFinding(p int32, from, to int64, allowed bool) finding.Finding {
 	f := finding.Finding{Rule: RuleGap, Severity: finding.Violation,
 		Place:    finding.Place{Partition: p, Offset: from, HasOffset: true},
 		Expected: fmt.Sprintf("offsets %d to %d read and judged", from, to), Found: "never read: the broker no longer had them or skipped them",
-		Message: fmt.Sprintf("partition %d: offsets %d to %d were never read, so nothing judged them (deleted ahead of the reader by retention or DeleteRecords, lost by the broker, or removed by compaction); read them while they exist, or pass --allow-gaps if the topic is compacted", p, from, to)}
+		Message: fmt.Sprintf("partition %d: offsets %d to %d were never read, so nothing judged them (deleted ahead of the reader by retention or DeleteRecords, lost by the broker, or removed by compaction); read them while they exist, or allow gaps if the topic is compacted", p, from, to)}
 	if allowed {
 		f.Severity = finding.Warning
-		f.Message = fmt.Sprintf("partition %d: offsets %d to %d were never read (accepted with --allow-gaps)", p, from, to)
+		f.Message = fmt.Sprintf("partition %d: offsets %d to %d were never read (accepted: gaps are allowed)", p, from, to)
 	}
 	return f
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/gen"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // The benchmarks of one message's judgement, per path, over the full and the minimal fixture of
@@ -28,7 +29,7 @@ func benchMessages(b *testing.B) [][]byte {
 }
 
 func benchJudge(b *testing.B, judge func(*contract.Set, []byte) contract.Result) {
-	set := builtin(b)
+	set := testkit.Builtin(b)
 	msgs := benchMessages(b)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -61,7 +62,7 @@ func BenchmarkCheck(b *testing.B) {
 // BenchmarkCheckGenerated is the fast path over a generated lawful stream: realistic events of
 // about 170 bytes, written as encoding/json writes maps (sorted keys, so id comes late).
 func BenchmarkCheckGenerated(b *testing.B) {
-	set := builtin(b)
+	set := testkit.Builtin(b)
 	msgs, err := gen.Stream(gen.Options{Seed: 1, Events: 10_000, Agents: 100})
 	if err != nil {
 		b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/schemas"
 )
 
@@ -46,7 +47,7 @@ func decodeValue(t testing.TB, text string) any {
 // it, and everything else is a violation named after the keyword that failed, read from the
 // structure of the keyword location (so a property called "required" is not the keyword).
 func TestEveryRejectionIsExplained(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, c := range []struct {
 		name, schema, value string
 		rule, pointer       string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/gen"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/schemas"
 )
@@ -92,7 +93,7 @@ func fixtureMessages(t testing.TB) (valid, other []message) {
 }
 
 func TestFastPathAgreesWithV5OnEveryFixture(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	if gaps := set.FastPathGaps(); len(gaps) > 0 {
 		t.Fatalf("every built-in event should have a fast path; without one: %v", gaps)
 	}
@@ -115,7 +116,7 @@ func TestFastPathAgreesWithV5OnEveryFixture(t *testing.T) {
 }
 
 func TestFastPathAgreesWithV5OnGeneratedStreams(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for seed := uint64(1); seed <= 3; seed++ {
 		msgs, err := gen.Stream(gen.Options{Seed: seed, Events: 5000, Agents: 50})
 		if err != nil {
@@ -171,7 +172,7 @@ func mutants(raw []byte) [][]byte {
 }
 
 func TestFastPathAgreesWithV5OnNearMisses(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	valid, _ := fixtureMessages(t)
 	extra := [][]byte{
 		[]byte(`{"id":"EventDNDOn","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0},"Extensions":{"ReasonCode":"x","k":{"n":{"m":1}}},"Reasons":{"a":"b","c":2}}`),
@@ -200,7 +201,7 @@ func TestFastPathAgreesWithV5OnNearMisses(t *testing.T) {
 // TestFastPathDeclinesWhatItDoesNotImplement: valid messages outside the fast path's subset of
 // JSON go to v5, which accepts them; the fast path never guesses.
 func TestFastPathDeclinesWhatItDoesNotImplement(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	const head = `{"id":"EventOffHook","ThisDN":"5001","Server":1,"time":{"seconds":1764035100,"useconds":0}`
 	deep := strings.Repeat("[", 10_001) + strings.Repeat("]", 10_001)
 	for name, raw := range map[string]string{
@@ -359,7 +360,7 @@ func FuzzFastPath(f *testing.F) {
 	for _, m := range msgs {
 		f.Add(m.Value)
 	}
-	set := builtin(f)
+	set := testkit.Builtin(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		agree(t, set, raw)
 	})

@@ -2,69 +2,35 @@ package contract_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // eventFixture is one file of fixtures/events: valid messages and invalid ones with the exact
 // findings each must raise.
-type eventFixture struct {
-	Event   string          `json:"event"`
-	Minimal json.RawMessage `json:"minimal"`
-	Full    json.RawMessage `json:"full"`
-	Invalid []struct {
-		Name    string          `json:"name"`
-		Message json.RawMessage `json:"message"`
-		Want    []want          `json:"want"`
-	} `json:"invalid"`
-}
+type eventFixture = fixtures.Event
 
-type want struct {
-	Rule     string           `json:"rule"`
-	Pointer  string           `json:"pointer"`
-	Severity finding.Severity `json:"severity"`
-}
+type want = fixtures.Want
 
 func loadEventFixtures(t testing.TB) []eventFixture {
 	t.Helper()
-	files, err := filepath.Glob("../../fixtures/events/*.json")
-	if err != nil || len(files) != len(contract.Events) {
-		t.Fatalf("fixtures/events: want one file per event (%d), found %d (%v)", len(contract.Events), len(files), err)
-	}
-	var out []eventFixture
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fx eventFixture
-		if err := json.Unmarshal(b, &fx); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, fx)
+	out, err := fixtures.LoadEvents()
+	if err != nil || len(out) != len(contract.Events) {
+		t.Fatalf("fixtures/events: want one file per event (%d), found %d (%v)", len(contract.Events), len(out), err)
 	}
 	return out
-}
-
-func builtin(t testing.TB) *contract.Set {
-	t.Helper()
-	set, err := contract.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
 }
 
 func got(fs []finding.Finding) []want {
 	out := make([]want, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, want{f.Rule, f.Pointer, f.Severity})
+		out = append(out, want{Rule: f.Rule, Pointer: f.Pointer, Severity: f.Severity.String()})
 	}
 	sortWants(out)
 	return out
@@ -80,7 +46,7 @@ func sortWants(w []want) {
 }
 
 func TestValidFixturesRaiseNothing(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, fx := range loadEventFixtures(t) {
 		for name, msg := range map[string]json.RawMessage{"minimal": fx.Minimal, "full": fx.Full} {
 			res := set.Validate(msg)
@@ -92,7 +58,7 @@ func TestValidFixturesRaiseNothing(t *testing.T) {
 }
 
 func TestInvalidFixturesRaiseExactlyTheirFindings(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	n := 0
 	for _, fx := range loadEventFixtures(t) {
 		for _, c := range fx.Invalid {
@@ -118,7 +84,7 @@ func TestInvalidFixturesRaiseExactlyTheirFindings(t *testing.T) {
 // TestFullFixturesUseEveryDeclaredAttribute keeps the full fixtures honest: each one must carry
 // every attribute its schema declares, so that every optional attribute is proven accepted.
 func TestFullFixturesUseEveryDeclaredAttribute(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, fx := range loadEventFixtures(t) {
 		var doc map[string]any
 		if err := json.Unmarshal(fx.Full, &doc); err != nil {
@@ -141,12 +107,8 @@ func TestEveryMandatoryAttributeHasAMissingCase(t *testing.T) {
 			if attr == "id" {
 				continue
 			}
-			found := slices.ContainsFunc(fx.Invalid, func(c struct {
-				Name    string          `json:"name"`
-				Message json.RawMessage `json:"message"`
-				Want    []want          `json:"want"`
-			}) bool {
-				return len(c.Want) == 1 && c.Want[0] == want{contract.RuleRequired, "/" + attr, finding.Violation}
+			found := slices.ContainsFunc(fx.Invalid, func(c fixtures.Invalid) bool {
+				return len(c.Want) == 1 && c.Want[0] == want{Rule: contract.RuleRequired, Pointer: "/" + attr, Severity: finding.Violation.String()}
 			})
 			if !found {
 				t.Errorf("%s: no fixture case has only the mandatory attribute %s missing", fx.Event, attr)

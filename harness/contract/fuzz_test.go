@@ -3,7 +3,6 @@ package contract_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // FuzzValidate feeds arbitrary bytes to Validate: it must never panic, must decode exactly the
@@ -51,9 +51,9 @@ func FuzzValidate(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	set := builtin(f)
+	set := testkit.Builtin(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		watchdog(t, 5*time.Second)
+		testkit.Watchdog(t, 5*time.Second)
 		res := judgeBounded(t, set, raw)
 		if want := isOneObject(raw); res.Decoded() != want {
 			t.Fatalf("Decoded() = %v, want %v (one JSON object: %v)", res.Decoded(), want, want)
@@ -105,13 +105,6 @@ func judgeBounded(t *testing.T, set *contract.Set, raw []byte) contract.Result {
 func isOneObject(raw []byte) bool {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	return json.Valid(raw) && len(trimmed) > 0 && trimmed[0] == '{'
-}
-
-// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
-// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
-	t.Cleanup(func() { timer.Stop() })
 }
 
 // duplicatesByTokens is the reference the byte scanner of duplicate members is checked against:

@@ -18,24 +18,16 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/voice-agentstate/conformance/harness/events"
 	"github.com/voice-agentstate/conformance/schemas"
 )
 
-// Events lists the 14 events the contract covers, in the spec's order.
-var Events = []string{
-	"EventAgentLogin", "EventAgentLogout", "EventAgentReady", "EventAgentNotReady",
-	"EventDNOutOfService", "EventDNBackInService", "EventDNDOn", "EventDNDOff",
-	"EventForwardSet", "EventForwardCancel", "EventOffHook", "EventOnHook",
-	"EventMuteOn", "EventMuteOff",
-}
+// Events lists the 14 events the contract covers, in the spec's order (events.All).
+var Events = events.All
 
 // Uncovered lists the other events documented on the voice-agentstate topic, which have no
-// published attribute table and so are outside the contract.
-var Uncovered = []string{
-	"EventQueueLogout", "EventMonitoringNextCall", "EventMonitoringCancelled",
-	"EventListenDisconnected", "EventListenReconnected", "EventMessageWaitingOn",
-	"EventMessageWaitingOff",
-}
+// published attribute table and so are outside the contract (events.Uncovered).
+var Uncovered = events.Uncovered
 
 // baseURL names schema files that carry no $id of their own, so that locations in findings never
 // show a path of the machine that ran the check.

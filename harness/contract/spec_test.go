@@ -3,6 +3,7 @@ package contract_test
 import (
 	"bufio"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +11,9 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // specTable is fixtures/spec/attributes.json: the spec's mandatory/optional tables transcribed
@@ -33,7 +36,7 @@ type attrs struct{ mandatory, optional []string }
 
 func loadSpecTable(t testing.TB) specTable {
 	t.Helper()
-	b, err := os.ReadFile("../../fixtures/spec/attributes.json")
+	b, err := fs.ReadFile(fixtures.FS, fixtures.Attributes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +75,7 @@ func (st specTable) jsonAttributes(event string) attrs {
 // required, each optional one is declared and not required, and nothing else is required or
 // declared.
 func TestSchemasAgreeWithSpecTable(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	st := loadSpecTable(t)
 	if len(st.Events) != len(contract.Events) {
 		t.Fatalf("spec table has %d events, want %d", len(st.Events), len(contract.Events))
@@ -98,7 +101,7 @@ func TestSchemasAgreeWithSpecTable(t *testing.T) {
 // TestOptionalAttributesAreAcceptedAlone proves each optional attribute is accepted on top of
 // the mandatory ones, one at a time, with the value the full fixture gives it.
 func TestOptionalAttributesAreAcceptedAlone(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	st := loadSpecTable(t)
 	for _, fx := range loadEventFixtures(t) {
 		var minimal, full map[string]any

@@ -23,6 +23,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // The official JSON-Schema-Test-Suite ships inside the source distribution of the Python
@@ -184,7 +185,7 @@ func compileCase(name string, schema []byte, remotes map[string][]byte) (*jsonsc
 // explanation of v5's verdict, not v5's agreement with the suite, which is only counted.
 func TestNoRejectionOfTheJSONSchemaTestSuiteVanishes(t *testing.T) {
 	tests, remotes := suiteFiles(t, suiteArchive(t))
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	names := make([]string, 0, len(tests))
 	for name := range tests {
 		names = append(names, name)

@@ -9,11 +9,12 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/schemas"
 )
 
 func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, c := range []struct {
 		name, msg, rule string
 		sev             finding.Severity
@@ -48,7 +49,7 @@ func TestMessagesThatAreNotEventsOfTheContract(t *testing.T) {
 
 // TestFindingWording pins the sentences users read, since CI logs and their scripts depend on them.
 func TestFindingWording(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, c := range []struct{ msg, want string }{
 		{`{"id":"EventAgentReady","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0}}`,
 			"EventAgentReady: mandatory attribute AgentWorkMode is missing"},
@@ -124,7 +125,7 @@ func TestSchemasDirReplacesTheBuiltInSet(t *testing.T) {
 	if res := set.Validate(msg); len(res.Findings) != 0 {
 		t.Errorf("custom schemas: want no finding, got %v", res.Findings)
 	}
-	if res := builtin(t).Validate(msg); len(res.Findings) != 1 || res.Findings[0].Rule != "schema.enum" {
+	if res := testkit.Builtin(t).Validate(msg); len(res.Findings) != 1 || res.Findings[0].Rule != "schema.enum" {
 		t.Errorf("built-in schemas: want one schema.enum, got %v", res.Findings)
 	}
 }
@@ -181,13 +182,13 @@ func TestSchemasDirErrorsSayWhatIsWrong(t *testing.T) {
 // TestTopicSchemaDispatchesOnID proves the topic-level schema, kept for users in other languages,
 // routes to the event schemas as the Go router does.
 func TestTopicSchemaDispatchesOnID(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, fx := range loadEventFixtures(t) {
 		if err := set.ValidateTopic(fx.Full); err != nil {
 			t.Errorf("%s full: topic schema rejects it: %v", fx.Event, err)
 		}
 		for _, c := range fx.Invalid {
-			if c.Want[0].Severity == finding.Warning {
+			if c.Want[0].Severity == finding.Warning.String() {
 				continue
 			}
 			if err := set.ValidateTopic(c.Message); err == nil {

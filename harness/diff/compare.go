@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 )
@@ -46,6 +47,9 @@ const (
 	looseFlow            = "(events no stimulus was credited with)"
 	stimulusMissingWords = "the candidate's run of the flow has no such stimulus (an earlier step failed, or the flow did not run)"
 )
+
+// Rules lists the rule IDs of the differences, each with its class.
+func Rules() map[string]Class { return maps.Clone(classes) }
 
 // classes gives each rule its class.
 var classes = map[string]Class{

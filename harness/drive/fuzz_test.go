@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // fuzzAnswer is what the fuzzed adapter answers next.
@@ -55,7 +55,7 @@ func FuzzHTTPAnswer(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte, stim byte) {
-		watchdog(t, fuzzTimeout+5*time.Second)
+		testkit.Watchdog(t, fuzzTimeout+5*time.Second)
 		status = 200 + int(uint(status)%400) // WriteHeader panics outside 100-999; 1xx are not final answers
 		next.Store(&fuzzAnswer{status: status, body: body})
 		start := time.Now()
@@ -108,11 +108,4 @@ func saysOK(body []byte) bool {
 		OK *bool `json:"ok"`
 	}
 	return json.Unmarshal(body, &v) == nil && v.OK != nil && *v.OK
-}
-
-// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
-// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
-	t.Cleanup(func() { timer.Stop() })
 }

@@ -18,6 +18,14 @@ import (
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
+// RuleEventID is the finding of ConformTo when the message is another event than the one asked
+// for (or none): its id attribute names another event of the contract, or none.
+const RuleEventID = "event.id"
+
+// Rules lists the rule IDs of the findings the matchers add of their own, beyond the
+// contract's and the sequence rules'.
+func Rules() []string { return []string{RuleEventID} }
+
 // Opt tunes a matcher.
 type Opt interface{ apply(*cfg) }
 
@@ -94,7 +102,7 @@ func (m *conformMatcher) Match(actual any) (bool, error) {
 	m.raw, m.failures = raw, nil
 	if m.event != "" && res.Event != m.event {
 		m.failures = append(m.failures, finding.Finding{
-			Rule: "event.id", Severity: finding.Violation, Event: res.Event,
+			Rule: RuleEventID, Severity: finding.Violation, Event: res.Event,
 			Message: fmt.Sprintf("message is %s, not %s", orNone(res.Event), m.event),
 		})
 	}

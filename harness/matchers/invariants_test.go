@@ -3,17 +3,18 @@ package matchers_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
+	"io/fs"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/matchers"
 )
 
 func fixture(path string) []byte {
-	b, err := os.ReadFile("../../fixtures/" + path)
+	b, err := fs.ReadFile(fixtures.FS, path)
 	Expect(err).NotTo(HaveOccurred())
 	return b
 }

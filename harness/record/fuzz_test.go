@@ -3,12 +3,13 @@ package record
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // FuzzReader feeds arbitrary bytes to the reader: it must never panic, must yield exactly one
@@ -35,7 +36,7 @@ func FuzzReader(f *testing.F) {
 		`{"topic":"t","partition":0,"offset":2,"payload_b64":"/w=="}` + "\n" +
 		`{"topic":"t","partition":0,"offset":3,"payload":"{\"id\":\"EventDNDOn\"}"}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		watchdog(t, 5*time.Second)
+		testkit.Watchdog(t, 5*time.Second)
 		want := nonBlankLines(in)
 		r := NewReader(bytes.NewReader(in), "f")
 		got, last := 0, 0
@@ -88,11 +89,4 @@ func nonBlankLines(in []byte) int {
 		}
 	}
 	return n
-}
-
-// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
-// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
-	t.Cleanup(func() { timer.Stop() })
 }

@@ -35,6 +35,9 @@ const (
 	RuleBOM       = "decode.bom"
 )
 
+// Rules lists the rule IDs of the problems the reader reports.
+func Rules() []string { return []string{RuleTooLong, RuleUTF8, RuleEnvelope, RuleTombstone, RuleBOM} }
+
 // bom is the UTF-8 byte-order mark some editors put at the start of a text file.
 var bom = []byte("\xEF\xBB\xBF")
 

@@ -19,6 +19,10 @@ const (
 	RuleMergeMismatch = "merge.mismatch"
 )
 
+// Rules lists the rule IDs of the findings a report adds of its own: an empty stream, and
+// Merge's.
+func Rules() []string { return []string{RuleEmpty, RuleMergeOverlap, RuleMergeGap, RuleMergeMismatch} }
+
 // Read reads a report written by WriteJSON.
 func Read(path string) (*Report, error) {
 	b, err := os.ReadFile(path)
@@ -46,6 +50,7 @@ func Read(path string) (*Report, error) {
 // Each observer's stream.empty finding is dropped and decided again on the total.
 func Merge(reps []*Report) *Report {
 	out := New()
+	out.merged = true
 	out.Consumed = &Consumption{Partitions: map[int32]*Partition{}, Starts: map[int32]int64{}, Ends: map[int32]int64{}}
 	segs := map[int32][]Gap{}
 	for i, r := range reps {

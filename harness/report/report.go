@@ -46,6 +46,7 @@ type Report struct {
 	ServiceUnjudged int `json:"service_events_unjudged,omitempty"`
 
 	source string // the file Read read it from, to name it in merge's findings
+	merged bool   // made by Merge: the reports of a whole group, not one observer's
 }
 
 // Judged accounts for how the events were judged against the schemas: by the fast path, which
@@ -95,12 +96,23 @@ func (r *Report) CountUndecodable() {
 // once, after the last record.
 func (r *Report) Finish() {
 	if r.Events == 0 {
-		r.Add(finding.Finding{
-			Rule: RuleEmpty, Severity: finding.Violation,
-			Expected: "at least one event", Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines),
-			Message: "no event was read, so nothing was verified; " + r.emptyHint(),
-		})
+		r.Add(r.emptyFinding())
 	}
+}
+
+// emptyFinding is the stream.empty finding of this report. An observer of a consumer group that
+// was assigned no partition judged nothing as well: it cannot pass alone, and the finding says
+// that the group's verdict is the merge of its observers' reports (which drops this finding).
+func (r *Report) emptyFinding() finding.Finding {
+	f := finding.Finding{Rule: RuleEmpty, Severity: finding.Violation, Expected: "at least one event",
+		Found: fmt.Sprintf("%d events in %d records", r.Events, r.Lines)}
+	if c := r.Consumed; c != nil && c.Group != "" && !c.assigned() && !r.merged {
+		f.Found += fmt.Sprintf("; assigned no partition of consumer group %s", c.Group)
+		f.Message = fmt.Sprintf("this observer of consumer group %s was assigned no partition (the group had as many observers as the topic has partitions, or more), so it judged nothing and cannot pass alone; merge its report with those of the other observers of the group, whose merge is the group's verdict", c.Group)
+		return f
+	}
+	f.Message = "no event was read, so nothing was verified; " + r.emptyHint()
+	return f
 }
 
 // emptyHint says what to check when no event was read: the topic and where the run started,
@@ -109,7 +121,10 @@ func (r *Report) emptyHint() string {
 	if b := r.Broker; b != nil {
 		hint := fmt.Sprintf("check that the service publishes to topic %s on %s", b.Topic, strings.Join(b.Bootstrap, ","))
 		if c := r.Consumed; c != nil && c.From != "" {
-			hint += fmt.Sprintf(", and that records arrived after the start (--from %s)", c.From)
+			hint += fmt.Sprintf(", and that records arrived after the start (from %s)", c.From)
+		}
+		if c := r.Consumed; c != nil && c.Group != "" && !r.merged {
+			hint += fmt.Sprintf("; an observer of consumer group %s is judged with the others: merge their reports", c.Group)
 		}
 		return hint
 	}
@@ -158,7 +173,7 @@ func (r *Report) Summary(w io.Writer) {
 		line("  from %s", r.Broker)
 	}
 	if r.ServiceUnjudged > 0 {
-		line("  service events not judged by the outage rules: %d (their key does not fit --service-key %s; see the README's Service key table)", r.ServiceUnjudged, r.ServiceKey)
+		line("  service events not judged by the outage rules: %d (their key does not fit the service key %s; see the README's Service key table)", r.ServiceUnjudged, r.ServiceKey)
 	}
 	if j := r.Judged; j != nil && j.FastPath {
 		line("  judged by the fast path: %d events (%d judged again by jsonschema/v5, %s); by jsonschema/v5: %d",
@@ -250,6 +265,19 @@ type Consumption struct {
 	Ends   map[int32]int64 `json:"responsible_to,omitempty"`
 	// AllowGaps says that gaps were accepted (--allow-gaps): reported, not violations.
 	AllowGaps bool `json:"allow_gaps,omitempty"`
+}
+
+// assigned says whether the run was ever given a partition: one it consumed, or a handover to it.
+func (c *Consumption) assigned() bool {
+	if len(c.Partitions) > 0 {
+		return true
+	}
+	for _, h := range c.Handovers {
+		if h.Kind == "assigned" {
+			return true
+		}
+	}
+	return false
 }
 
 // Partition accounts for what was consumed from one partition.

@@ -3,6 +3,7 @@ package schemadiff_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,13 +11,15 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/schemadiff"
 )
 
 var update = flag.Bool("update", false, "rewrite each fixture's expected.json from what the comparison gives (then review the diff)")
 
-const fixtures = "../../fixtures/schemas-diff"
+// pairsDir holds the schema-set pairs; a path, not the embedded tree, so that -update can rewrite them.
+const pairsDir = "../../fixtures/schemas-diff"
 
 // expected is a fixture pair's expected result: the verdict of each mode, and each finding by
 // event, direction, verdict, kind and attribute.
@@ -33,7 +36,7 @@ type expected struct {
 // findings against expected.json; every incompatibility must carry a witness that jsonschema/v5
 // accepts under one set and rejects under the other.
 func TestFixturePairs(t *testing.T) {
-	cases, err := os.ReadDir(fixtures)
+	cases, err := os.ReadDir(pairsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +46,7 @@ func TestFixturePairs(t *testing.T) {
 			continue
 		}
 		t.Run(c.Name(), func(t *testing.T) {
-			dir := filepath.Join(fixtures, c.Name())
+			dir := filepath.Join(pairsDir, c.Name())
 			oldSet, newSet := loadSet(t, filepath.Join(dir, "old")), loadSet(t, filepath.Join(dir, "new"))
 			got := summarise(schemadiff.Compare(oldSet, newSet, examples), false)
 			checkWitnesses(t, schemadiff.Compare(oldSet, newSet, examples), oldSet, newSet)
@@ -170,15 +173,15 @@ func loadExamples(t *testing.T) schemadiff.Examples {
 	t.Helper()
 	out := schemadiff.Examples{}
 	for _, id := range contract.Events {
-		b, err := os.ReadFile(filepath.Join("../../fixtures/events", id+".json"))
+		fx, err := fixtures.LoadEvent(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var fx struct{ Minimal, Full map[string]any }
-		if err := json.Unmarshal(b, &fx); err != nil {
-			t.Fatal(err)
+		var minimal, full map[string]any
+		if err := errors.Join(json.Unmarshal(fx.Minimal, &minimal), json.Unmarshal(fx.Full, &full)); err != nil {
+			t.Fatalf("fixture of %s: %v", id, err)
 		}
-		out[id] = []map[string]any{fx.Minimal, fx.Full}
+		out[id] = []map[string]any{minimal, full}
 	}
 	return out
 }

@@ -43,6 +43,11 @@ const (
 	KindKeyword    = "keyword beyond the structural rules"
 )
 
+// Kinds lists the kinds of incompatibility the structural rules find.
+func Kinds() []string {
+	return []string{KindRequired, KindType, KindEnum, KindRemoved, KindClosed, KindPattern, KindLength, KindRange, KindConstraint, KindKeyword}
+}
+
 // includer decides, keyword by keyword, whether every value a accepts b accepts.
 type includer struct {
 	busy map[[2]*jsonschema.Schema]bool // pairs being compared: recursive schemas hold by co-induction

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
@@ -79,7 +80,7 @@ func TestTheExampleServicePassesTheFlows(t *testing.T) {
 	b := brokertest.Embedded(t, 3)
 	bootstrap := strings.Join(b.Info().Bootstrap, ",")
 	bin, url := startExample(t, bootstrap)
-	scenarios, err := suite.LoadScenarios("../../fixtures/scenarios")
+	scenarios, err := suite.LoadScenariosFrom(fixtures.FS, fixtures.Scenarios, "fixtures/scenarios")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func playAgainst(t *testing.T, vars map[string]string, flows []suite.Scenario) {
 // TestTheSuiteJudgesAnyPartitionCount plays every flow against the reference producer on
 // external clusters whose topic has 1 and 5 partitions: the suite needs no particular count.
 func TestTheSuiteJudgesAnyPartitionCount(t *testing.T) {
-	scenarios, err := suite.LoadScenarios("../../fixtures/scenarios")
+	scenarios, err := suite.LoadScenariosFrom(fixtures.FS, fixtures.Scenarios, "fixtures/scenarios")
 	if err != nil {
 		t.Fatal(err)
 	}

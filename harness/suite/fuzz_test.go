@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
 
@@ -50,7 +50,7 @@ func FuzzLoadScenario(f *testing.F) {
 	}
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		watchdog(t, 5*time.Second)
+		testkit.Watchdog(t, 5*time.Second)
 		path := filepath.Join(dir, "scenario.json")
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
@@ -88,11 +88,4 @@ func oneJSONValue(b []byte) bool {
 	}
 	_, err := dec.Token()
 	return errors.Is(err, io.EOF)
-}
-
-// watchdog crashes the process when one input runs longer than d, so that a hang is saved as a
-// crasher, with every goroutine's stack, instead of passing as a long run of 0/sec lines.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() { panic(fmt.Sprintf("one input ran longer than %s: a hang", d)) })
-	t.Cleanup(func() { timer.Stop() })
 }

@@ -32,6 +32,11 @@ const (
 	RuleStepCustomerID = "step.customer-id"
 )
 
+// Rules lists the rule IDs of the findings a step adds of its own, beyond the stream's.
+func Rules() []string {
+	return []string{RuleStepTime, RuleStepReferenceID, RuleStepPartition, RuleStepCustomerID}
+}
+
 // judge is what a step's events are held to beyond its wanted events.
 type judge struct {
 	tolerance time.Duration                  // AGENTSTATE_CLOCK_TOLERANCE

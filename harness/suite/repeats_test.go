@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/drive"
 )
 
@@ -235,7 +236,7 @@ func (e *expected) outage(s Stimulus, d *dnState) {
 // both answers; an observer's mute-off follows its own off-hook; a DN never has two calls, so
 // on-hook ends its only one. The repeats the flows ask for must be the list the document gives.
 func TestTheScenariosAskForRepeatsAsDocumented(t *testing.T) {
-	scenarios, err := LoadScenarios("../../fixtures/scenarios")
+	scenarios, err := LoadScenariosFrom(fixtures.FS, fixtures.Scenarios, "fixtures/scenarios")
 	if err != nil {
 		t.Fatal(err)
 	}

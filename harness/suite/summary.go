@@ -30,7 +30,14 @@ type Summary struct {
 	// Baseline is the capture (or report directory) of the release in production that
 	// summary.html shows the run's diff against (AGENTSTATE_BASELINE); "" for none.
 	Baseline string `json:"baseline,omitempty"`
+	// CoverageError says why the coverage could not be computed; a summary with one never
+	// passes, as what the run exercised is unknown.
+	CoverageError string `json:"coverage_error,omitempty"`
 }
+
+// builtinSet is the schema set the coverage is measured against; a variable so that a test can
+// make it fail.
+var builtinSet = contract.Builtin
 
 // Verdicts of a summary. Partial is a run that passed with only the specs a label filter or a
 // focus selected: it is not a certification of the contract, so its verdict never reads as a
@@ -47,6 +54,7 @@ type Run struct {
 	Total     int           `json:"specs_total"`    // specs in the suite
 	Selected  int           `json:"specs_selected"` // of those, the specs the run selected: all, unless filtered or focused (or pending)
 	Ran       int           `json:"specs_ran"`      // of those, the specs that ran to a result; the others skipped themselves
+	Passed    int           `json:"specs_passed"`   // of those, the specs that passed
 	Failed    []SpecOutcome `json:"failed,omitempty"`
 	Skipped   []SpecOutcome `json:"skipped,omitempty"` // selected specs that skipped themselves, with their reason
 	Reasons   []string      `json:"reasons,omitempty"` // why the suite failed beyond its specs, e.g. an interruption
@@ -61,12 +69,12 @@ type SpecOutcome struct {
 }
 
 // Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least
-// one spec and judged a stream that passed; PARTIAL if it did all that with only the specs a
+// one spec, judged a stream that passed and measured its coverage; PARTIAL if it did all that with only the specs a
 // filter or a focus selected. A spec that skipped itself (the container-broker spec without a container
 // runtime) does not make the run partial, as no person chose it away; the summary lists it.
 func (s Summary) Decide() string {
 	switch r := s.Run; {
-	case r == nil, !r.Succeeded, len(r.Failed) > 0, r.Ran == 0, s.Report == nil, !s.Report.Passed():
+	case r == nil, !r.Succeeded, len(r.Failed) > 0, r.Ran == 0, s.Report == nil, !s.Report.Passed(), s.CoverageError != "":
 		return VerdictFail
 	case r.partial():
 		return VerdictPartial
@@ -86,7 +94,11 @@ type EventCoverage struct {
 // Summarize builds the summary of a run from its collected events and the report on its stream.
 func (e *Env) Summarize(rep *report.Report) Summary {
 	s := Summary{SUT: e.Cfg.SUT, Fault: e.Cfg.Fault, Report: rep, Coverage: map[string]EventCoverage{}}
-	set, _ := contract.Builtin()
+	set, err := builtinSet()
+	if err != nil {
+		s.CoverageError = fmt.Sprintf("load the built-in schemas: %v", err)
+		return s
+	}
 	seen := map[string]map[string]bool{}
 	if e.Collector != nil {
 		for _, ev := range e.Collector.Since(0) {
@@ -182,6 +194,10 @@ func (s Summary) Markdown(w io.Writer) {
 	}
 	line("## Coverage")
 	line("")
+	if s.CoverageError != "" {
+		line("- coverage unknown (%s), so the run is not a pass; rebuild agentstate from an unmodified checkout", s.CoverageError)
+		return
+	}
 	line("| event | seen | attributes exercised | never seen |")
 	line("|---|---|---|---|")
 	ids := append([]string(nil), contract.Events...)
@@ -248,7 +264,7 @@ func (s Summary) runLines(line func(string, ...any)) {
 	if r.partial() {
 		sel = " (partial: " + r.selection() + ")"
 	}
-	line("- specs: %d of %d ran%s, %d failed, %d skipped themselves", r.Ran, r.Total, sel, len(r.Failed), len(r.Skipped))
+	line("- specs: %d of %d ran%s: %d passed, %d failed, %d skipped themselves", r.Ran, r.Total, sel, r.Passed, len(r.Failed), len(r.Skipped))
 	if r.Ran == 0 {
 		line("- no spec ran, so nothing was verified")
 	}

@@ -1,6 +1,7 @@
 package suite_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestTheSummaryVerdictIsTheRunsVerdict(t *testing.T) {
 	failedStream := passingStream()
 	failedStream.Add(finding.Finding{Rule: "key.format", Severity: finding.Violation, Message: "the key lacks the ':'"})
 	all := func(edit func(*suite.Run)) *suite.Run {
-		r := &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65}
+		r := &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65, Passed: 65}
 		if edit != nil {
 			edit(r)
 		}
@@ -36,11 +37,11 @@ func TestTheSummaryVerdictIsTheRunsVerdict(t *testing.T) {
 		headline string
 		says     []string
 	}{
-		{"everything passed", all(nil), passingStream(), suite.VerdictPass, "PASS (65 of 65 specs)", nil},
+		{"everything passed", all(nil), passingStream(), suite.VerdictPass, "PASS (65 of 65 specs)", []string{"- specs: 65 of 65 ran: 65 passed, 0 failed, 0 skipped themselves"}},
 		{"a spec failed", all(func(r *suite.Run) {
-			r.Succeeded = false
+			r.Succeeded, r.Passed = false, 64
 			r.Failed = []suite.SpecOutcome{{Name: "Event EventMuteOff is produced", Location: "specs/conformance_test.go:37", Message: "stimulus: mute-off\n  wrong: ReferenceID is missing"}}
-		}), passingStream(), suite.VerdictFail, "FAIL", []string{"## Failed specs", "- Event EventMuteOff is produced (specs/conformance_test.go:37)", "  - wrong: ReferenceID is missing"}},
+		}), passingStream(), suite.VerdictFail, "FAIL", []string{"- specs: 65 of 65 ran: 64 passed, 1 failed", "## Failed specs", "- Event EventMuteOff is produced (specs/conformance_test.go:37)", "  - wrong: ReferenceID is missing"}},
 		{"interrupted", all(func(r *suite.Run) { r.Succeeded, r.Reasons = false, []string{"Interrupted by User"} }), passingStream(), suite.VerdictFail, "FAIL", []string{"- the suite failed: Interrupted by User"}},
 		{"the stream failed", all(nil), failedStream, suite.VerdictFail, "FAIL", []string{"[key.format]"}},
 		{"the stream was never judged", all(nil), nil, suite.VerdictFail, "FAIL", []string{"- stream: never judged"}},
@@ -100,5 +101,22 @@ func TestAStepsReportEscapesTextFromRecords(t *testing.T) {
 		if strings.HasPrefix(strings.TrimSpace(line), "::") {
 			t.Errorf("the step's report has a line of the record's own: %q", line)
 		}
+	}
+}
+
+// TestASummaryWhoseCoverageIsUnknownIsNotAPass: Summarize used to discard the error of loading
+// the built-in schemas, and so wrote a PASS whose coverage table said nothing was ever missed.
+func TestASummaryWhoseCoverageIsUnknownIsNotAPass(t *testing.T) {
+	suite.FailBuiltin(t, errors.New("schema EventDNDOn: broken"))
+	env := &suite.Env{Cfg: suite.Config{SUT: "reference"}}
+	s := env.Summarize(passingStream())
+	s.Run = &suite.Run{Succeeded: true, Total: 65, Selected: 65, Ran: 65}
+	if got := s.Decide(); got != suite.VerdictFail {
+		t.Errorf("verdict %s with the schemas unloadable, want %s", got, suite.VerdictFail)
+	}
+	var md strings.Builder
+	s.Markdown(&md)
+	if want := "coverage unknown (load the built-in schemas: schema EventDNDOn: broken)"; !strings.Contains(md.String(), want) {
+		t.Errorf("summary lacks %q:\n%s", want, md.String())
 	}
 }

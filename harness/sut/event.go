@@ -1,6 +1,9 @@
 package sut
 
-import "github.com/voice-agentstate/conformance/harness/drive"
+import (
+	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/events"
+)
 
 // message is one event before it is encoded: its attributes and its key's parts.
 type message struct {
@@ -11,20 +14,20 @@ type message struct {
 
 // The event names.
 const (
-	evLogin         = "EventAgentLogin"
-	evLogout        = "EventAgentLogout"
-	evReady         = "EventAgentReady"
-	evNotReady      = "EventAgentNotReady"
-	evOutOfService  = "EventDNOutOfService"
-	evBackInService = "EventDNBackInService"
-	evDNDOn         = "EventDNDOn"
-	evDNDOff        = "EventDNDOff"
-	evForwardSet    = "EventForwardSet"
-	evForwardCancel = "EventForwardCancel"
-	evOffHook       = "EventOffHook"
-	evOnHook        = "EventOnHook"
-	evMuteOn        = "EventMuteOn"
-	evMuteOff       = "EventMuteOff"
+	evLogin         = events.AgentLogin
+	evLogout        = events.AgentLogout
+	evReady         = events.AgentReady
+	evNotReady      = events.AgentNotReady
+	evOutOfService  = events.DNOutOfService
+	evBackInService = events.DNBackInService
+	evDNDOn         = events.DNDOn
+	evDNDOff        = events.DNDOff
+	evForwardSet    = events.ForwardSet
+	evForwardCancel = events.ForwardCancel
+	evOffHook       = events.OffHook
+	evOnHook        = events.OnHook
+	evMuteOn        = events.MuteOn
+	evMuteOff       = events.MuteOff
 )
 
 // stamped starts an event with the mandatory id, Server, ThisDN and time, and the tenant's

@@ -11,6 +11,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -63,7 +64,7 @@ var faultChecks = map[string]faultCheck{
 }
 
 func TestEachFaultBreaksExactlyItsPart(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	clean := tourRun(t)
 	if err := lawless(clean.evs, clean.refs); err != nil || len(clean.devs) > 0 {
 		t.Fatalf("the clean tour is not lawful: %v %v", err, clean.devs)

@@ -67,15 +67,6 @@ func decodeAll(t testing.TB, msgs []sut.Message) []event {
 	return out
 }
 
-func builtin(t testing.TB) *contract.Set {
-	t.Helper()
-	set, err := contract.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return set
-}
-
 // requireValid fails unless every message passes the schemas with no finding at all.
 func requireValid(t testing.TB, set *contract.Set, msgs []sut.Message) {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // outage logs agent 1001 in on DN 5001, sets it ready, starts a call and takes the DN out of
@@ -23,7 +24,7 @@ func outage(t *testing.T) (*script, func() []event, int) {
 	if err := plain("5001", outOfService)(s); err != nil {
 		t.Fatal(err)
 	}
-	requireValid(t, builtin(t), mem.Messages())
+	requireValid(t, testkit.Builtin(t), mem.Messages())
 	return s, func() []event { return decodeAll(t, mem.Messages()) }, before
 }
 
@@ -103,7 +104,7 @@ func TestTourOfTheReferenceIsLawful(t *testing.T) {
 	if devs := tour(t, p, &refs); len(devs) > 0 {
 		t.Fatalf("the reference deviated: %v", devs)
 	}
-	requireValid(t, builtin(t), mem.Messages())
+	requireValid(t, testkit.Builtin(t), mem.Messages())
 	want := []string{
 		"EventAgentLogin@t1:1001", "EventAgentLogin@t1:1001", "EventAgentReady@t1:1001",
 		"EventAgentNotReady@t1:1001", "EventAgentNotReady@t1:1001", "EventAgentReady@t1:1001",

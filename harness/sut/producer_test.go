@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -218,7 +219,7 @@ var stimulusCases = []stimulusCase{
 }
 
 func TestEachStimulusPublishesExactlyItsEvents(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, c := range stimulusCases {
 		t.Run(c.name, func(t *testing.T) {
 			p, mem := newProducer(t)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -137,7 +138,7 @@ func steppingClock() func() time.Time {
 
 func TestRandomRequestsPublishOnlyLawfulMessages(t *testing.T) {
 	const requests = 4000
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			p, mem := newProducer(t, sut.WithClock(steppingClock()))

@@ -3,10 +3,11 @@ package verify_test
 import (
 	"bytes"
 	"context"
-	"os"
+	"io/fs"
 	"sync"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/gen"
 	"github.com/voice-agentstate/conformance/harness/record"
@@ -17,7 +18,7 @@ import (
 // the schemas, then step the sequence checker, over the lawful day of fixtures/streams (kcat
 // envelopes over three partitions) replayed again and again.
 func BenchmarkJudge(b *testing.B) {
-	raw, err := os.ReadFile("../../fixtures/streams/valid-day.kcat.jsonl")
+	raw, err := fs.ReadFile(fixtures.FS, "streams/valid-day.kcat.jsonl")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func TestObserveRecordsDeletedAheadAreGapViolations(t *testing.T) {
 		want string
 	}{
 		{"gap", nil, nil, exitFindings, "(partition 0, offset 0): violation [consume.gap] partition 0: offsets 0 to 39 were never read"},
-		{"allowed by flag", nil, []string{"--allow-gaps"}, exitPass, "(partition 0, offset 0): warning [consume.gap] partition 0: offsets 0 to 39 were never read (accepted with --allow-gaps)"},
+		{"allowed by flag", nil, []string{"--allow-gaps"}, exitPass, "(partition 0, offset 0): warning [consume.gap] partition 0: offsets 0 to 39 were never read (accepted: gaps are allowed)"},
 		{"allowed by environment", map[string]string{"AGENTSTATE_ALLOW_GAPS": "true"}, nil, exitPass, "warning [consume.gap] partition 1: offsets 0 to 4 were never read"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

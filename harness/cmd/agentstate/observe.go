@@ -16,6 +16,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/consume"
 	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/htmlreport"
+	"github.com/voice-agentstate/conformance/harness/observe"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/report"
 	"github.com/voice-agentstate/conformance/harness/verify"
@@ -37,13 +38,6 @@ Examples:
 Each flag is also read from the environment variable named in brackets; a flag given on the
 command line wins over its variable.
 `
-
-// Rules of findings about the run itself rather than an event; consume.incomplete and
-// consume.gap come from consume.Findings.
-const (
-	ruleInterrupted = "run.interrupted"
-	ruleError       = "run.error"
-)
 
 type observeFlags struct {
 	commonFlags `embed:""`
@@ -147,20 +141,15 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 		return exitUsage
 	}
 	out := newPrinter(o.Format, stdout)
-	var violations, warnings atomic.Int64
-	opts := o.options(set)
-	opts.OnFinding = func(f finding.Finding) {
+	var seen, violations, warnings atomic.Int64
+	vopts := o.options(set)
+	vopts.OnFinding = func(f finding.Finding) {
 		if f.Severity == finding.Violation {
 			violations.Add(1)
 		} else {
 			warnings.Add(1)
 		}
 		out.finding(f)
-	}
-	p, err := verify.New(opts)
-	if err != nil {
-		complain(stderr, err)
-		return exitUsage
 	}
 	capture, closeCapture, err := openCapture(o.Record)
 	if err != nil {
@@ -172,44 +161,19 @@ func (o *observeFlags) observe(ctx context.Context, b broker.Broker, from consum
 	if o.ReportHTML != "" {
 		o.drawn = htmlreport.NewStream()
 	}
-	var seen atomic.Int64
 	stopProgress := progress(stderr, o.Quiet, o.term, &seen, &violations, &warnings)
-	// Records are judged on every CPU and applied in consumption order; a quiet topic's
-	// findings wait at most judgeLatency.
-	s := p.Stream(0, judgeLatency)
-	res, cerr := consume.Run(ctx, b, consume.Options{
-		Topic: info.Topic, From: from, MaxEvents: o.MaxEvents, Duration: o.Duration, UntilEnd: o.UntilEnd, Quiet: o.QuietFor, Capture: capture,
-		Group: o.Group, OnRevoke: func(partitions []int32) { s.Sync(); p.Forget(partitions) },
-	}, func(r record.Record) { seen.Add(1); o.drawn.Add(r); s.Add(r) })
-	s.Close()
+	rep, cerr := observe.Run(ctx, b, observe.Options{Verify: vopts, AllowGaps: o.AllowGaps, OnRecord: func(r record.Record) { seen.Add(1); o.drawn.Add(r) },
+		Consume: consume.Options{Topic: info.Topic, From: from, MaxEvents: o.MaxEvents, Duration: o.Duration, UntilEnd: o.UntilEnd, Quiet: o.QuietFor, Capture: capture, Group: o.Group}})
 	stopProgress()
 	captureErr := closeCapture()
+	if rep == nil {
+		complain(stderr, cerr)
+		return exitUsage
+	}
 	if o.Record != "" && captureErr == nil {
 		complain(stderr, "capture written to "+o.Record)
 	}
-	rep := p.Report()
-	rep.Broker = &info
-	rep.Consumed = &report.Consumption{From: from.String(), Stopped: res.Stopped, Partitions: res.Partitions, Incomplete: res.Incomplete, Group: o.Group, Handovers: res.Handovers,
-		Starts: res.Starts, Ends: res.Ends, AllowGaps: o.AllowGaps}
-	o.runFindings(p, res, cerr)
-	rep = p.Finish()
 	return o.conclude(rep, out, cerr, captureErr, stderr)
-}
-
-// judgeLatency bounds how long observe holds records before judging them, on a slow topic.
-const judgeLatency = 100 * time.Millisecond
-
-// runFindings records what made the run itself fall short: an interruption, partitions that
-// never reached their end, or offsets never read. Each means the verdict covers only part of
-// what the run was responsible for, so it fails (gaps only warn with --allow-gaps).
-func (o *observeFlags) runFindings(p *verify.Pipeline, res consume.Result, cerr error) {
-	if errors.Is(cerr, context.Canceled) {
-		p.AddRun(finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
-			Message: fmt.Sprintf("observe was interrupted after %d records, before any stop condition; the verdict covers only what was read (use --duration, --max-events or --until-end for a gating run)", res.Records)})
-	}
-	for _, f := range consume.Findings(res, o.AllowGaps) {
-		p.AddRun(f)
-	}
 }
 
 func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureErr error, stderr io.Writer) int {
@@ -223,7 +187,7 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 	// A run that exits 2 writes its report all the same, for its accounting, but that report
 	// must never read as a pass.
 	for _, e := range runErrs {
-		f := finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: e,
+		f := finding.Finding{Rule: verify.RuleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: e,
 			Message: "the run failed (" + e + "), so its verdict is not one; fix the cause and run again"}
 		rep.Add(f)
 		out.finding(f)

@@ -50,7 +50,7 @@ func produceCapture(t *testing.T, b broker.Broker, path string) int {
 }
 
 func observeEnv(b broker.Broker) map[string]string {
-	return map[string]string{"AGENTSTATE_BOOTSTRAP": strings.Join(b.Info().Bootstrap, ",")}
+	return map[string]string{"AGENTSTATE_BOOTSTRAP": strings.Join(b.Info().Bootstrap, ","), "AGENTSTATE_TOPIC": b.Info().Topic}
 }
 
 func TestObserveJudgesLiveTrafficAsVerifyJudgesItsCapture(t *testing.T) {
@@ -78,8 +78,14 @@ func TestObserveJudgesLiveTrafficAsVerifyJudgesItsCapture(t *testing.T) {
 	}
 }
 
+// TestObserveFindsWhatVerifyFindsWithKafkaCoordinates: broken records are found live at the
+// partition and offset the broker gave them, as verify finds them in the capture; over the
+// embedded broker, and over real Kafka when AGENTSTATE_REAL_KAFKA is set (make test-kafka).
 func TestObserveFindsWhatVerifyFindsWithKafkaCoordinates(t *testing.T) {
-	b := brokertest.Embedded(t, 2)
+	brokertest.Each(t, 2, observeFindsWhatVerifyFinds)
+}
+
+func observeFindsWhatVerifyFinds(t *testing.T, b broker.Broker) {
 	brokertest.Produce(t, b,
 		brokertest.Record{Partition: 1, Key: []byte("t1:1001"), Value: []byte(`{"id":"EventAgentReady","Server":3,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0}}`)},
 		brokertest.Record{Partition: 1, Key: []byte("t1:1001"), Value: nil},

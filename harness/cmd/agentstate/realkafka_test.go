@@ -9,8 +9,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -63,7 +61,7 @@ func realKafkaCluster(t *testing.T) realKafka {
 	if path == "" {
 		t.Skipf("%s is not set: these tests need a real Kafka broker; run make test-kafka, which starts one (harness/scripts/kafka.sh) and sets it", realKafkaVar)
 	}
-	k, err := readRealKafkaFile(path)
+	k, err := brokertest.ReadVars(path)
 	if err != nil {
 		t.Fatalf("%s=%s: %v; start the broker with harness/scripts/kafka.sh up, which writes this file", realKafkaVar, path, err)
 	}
@@ -98,29 +96,6 @@ var (
 	realKafkaPing    sync.Once
 	realKafkaPingErr error
 )
-
-// readRealKafkaFile reads NAME=VALUE lines, skipping blank lines and # comments.
-func readRealKafkaFile(path string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	vars := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, value, ok := strings.Cut(line, "=")
-		if !ok {
-			return nil, fmt.Errorf("line %d: expected NAME=VALUE, found %q", n, line)
-		}
-		vars[name] = value
-	}
-	return vars, sc.Err()
-}
 
 // need skips a test whose listener the file does not describe. In CI that is a failure instead:
 // kafka.sh configures every listener, so a missing one is a broken set-up, not a choice.
@@ -164,23 +139,12 @@ func (k realKafka) password(t *testing.T) string {
 	return s.Password.Reveal()
 }
 
-var realUnsafeNameChars = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
-
-// realUniqueName names a topic or group after the test, with a random suffix.
-func realUniqueName(t *testing.T) string {
-	suffix := make([]byte, 4)
-	if _, err := rand.Read(suffix); err != nil {
-		t.Fatal(err)
-	}
-	return "agentstate-it." + realUnsafeNameChars.ReplaceAllString(t.Name(), "_") + "." + hex.EncodeToString(suffix)
-}
-
 // realTopic creates a topic of the test's own with the given partitions through the listener
 // (external mode, creation allowed) and deletes it when the test ends. It returns the broker and
 // the settings for observe to read that topic, in which creation is not allowed.
 func realTopic(t *testing.T, l kafkaListener, partitions int) (broker.Broker, kafkaListener) {
 	t.Helper()
-	env := l.with("AGENTSTATE_TOPIC", realUniqueName(t))
+	env := l.with("AGENTSTATE_TOPIC", brokertest.UniqueTopic(t))
 	cfg, err := broker.FromEnv(env.with("AGENTSTATE_BROKER", broker.External, "AGENTSTATE_ALLOW_CREATE_TOPIC", "true",
 		"AGENTSTATE_PARTITIONS", fmt.Sprint(partitions)).get)
 	if err != nil {
@@ -194,42 +158,8 @@ func realTopic(t *testing.T, l kafkaListener, partitions int) (broker.Broker, ka
 	if got := b.Info().Partitions; got != partitions {
 		t.Fatalf("topic %s was created with %d partitions, want %d", cfg.Topic, got, partitions)
 	}
-	awaitRealLeaders(t, b, partitions)
+	brokertest.AwaitLeaders(t, b, partitions)
 	return b, env
-}
-
-// awaitRealLeaders waits, at most ten seconds, until the broker's metadata gives every
-// partition of the topic a leader. Real Kafka answers CreateTopics once the controller has
-// committed the topic, and the broker learns of it a moment later; a client asking in between
-// is told the topic is unknown and waits out a metadata refresh (5 s in franz-go). kfake creates
-// a topic at once.
-func awaitRealLeaders(t *testing.T, b broker.Broker, partitions int) {
-	t.Helper()
-	cl, err := broker.NewClient(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	adm, topic := kadm.NewClient(cl), b.Info().Topic
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		topics, err := adm.ListTopics(context.Background(), topic)
-		led := 0
-		if err == nil && topics[topic].Err == nil {
-			for _, p := range topics[topic].Partitions {
-				if p.Err == nil && p.Leader >= 0 {
-					led++
-				}
-			}
-		}
-		if led == partitions {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("topic %s: %d of %d partitions have a leader 10s after creation (last error %v); see .cache/kafka/run/server.log", topic, led, partitions, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // deleteRealTopic deletes a test's topic through the listener; a failure is logged, since the
@@ -426,14 +356,6 @@ func judgeRealBrokenRecords(t *testing.T, b broker.Broker, env kafkaListener) re
 	return o
 }
 
-// TestRealKafkaObserveFindsWhatVerifyFindsWithKafkaCoordinates: broken records are found live
-// at the partition and offset real Kafka gave them, as verify finds them in the capture.
-func TestRealKafkaObserveFindsWhatVerifyFindsWithKafkaCoordinates(t *testing.T) {
-	k := realKafkaCluster(t)
-	b, env := realTopic(t, k.plaintext(), 2)
-	judgeRealBrokenRecords(t, b, env)
-}
-
 // TestRealKafkaSecureListenersJudgeAlike makes the same round trip over SASL/SCRAM and over TLS:
 // the topic is created, produced to and observed through the secure listener alone.
 func TestRealKafkaSecureListenersJudgeAlike(t *testing.T) {
@@ -506,7 +428,7 @@ func TestRealKafkaSecureListenersRefuseWhatTheyShould(t *testing.T) {
 // on request (auto.create.topics.enable=true); with --allow-create-topic it is created.
 func TestRealKafkaMissingTopicIsAClearError(t *testing.T) {
 	k := realKafkaCluster(t)
-	name := realUniqueName(t)
+	name := brokertest.UniqueTopic(t)
 	env := k.plaintext().with("AGENTSTATE_TOPIC", name)
 	r := agentstate(t, "", env, "observe", "--until-end")
 	want := fmt.Sprintf("topic %s does not exist on %s; create it, or allow the harness to (--allow-create-topic, AGENTSTATE_ALLOW_CREATE_TOPIC=true)", name, k["KAFKA_PLAINTEXT"])
@@ -567,7 +489,7 @@ const realGroupQuiet = "2s"
 func TestRealKafkaObserversShareATopicThroughAGroupAndMergeToOneVerdict(t *testing.T) {
 	k := realKafkaCluster(t)
 	b, env := realTopic(t, k.plaintext(), 6)
-	group := realUniqueName(t)
+	group := brokertest.UniqueTopic(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

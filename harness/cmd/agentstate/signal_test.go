@@ -12,6 +12,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
 	"github.com/voice-agentstate/conformance/harness/report"
+	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
 // startAgentstate starts the agentstate command as a process of its own (the test binary, which
@@ -68,7 +69,7 @@ func TestObserveTerminatedWritesItsReportAndFails(t *testing.T) {
 		}
 	}
 	got := terminate(t, cmd, out, rep)
-	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events != n {
+	if got.Passed() || !hasRule(got, verify.RuleInterrupted) || got.Events != n {
 		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and %d events", got.Passed(), got.Events, got.Violations, n)
 	}
 }
@@ -185,7 +186,7 @@ func TestVerifyTerminatedWritesItsReportAndFails(t *testing.T) {
 		}
 	}
 	got := terminate(t, cmd, out, rep)
-	if got.Passed() || !hasRule(got, ruleInterrupted) || got.Events == 0 {
+	if got.Passed() || !hasRule(got, verify.RuleInterrupted) || got.Events == 0 {
 		t.Errorf("report after SIGTERM: passed %v, %d events, violations %v; want run.interrupted and the events read", got.Passed(), got.Events, got.Violations)
 	}
 }

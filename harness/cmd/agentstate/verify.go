@@ -210,11 +210,11 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 // interruption (SIGINT or SIGTERM) is run.interrupted, anything else run.error.
 func stoppedFinding(err error, read int) finding.Finding {
 	if errors.Is(err, context.Canceled) {
-		return finding.Finding{Rule: ruleInterrupted, Severity: finding.Violation,
+		return finding.Finding{Rule: verify.RuleInterrupted, Severity: finding.Violation,
 			Expected: "every record of the input judged", Found: fmt.Sprintf("interrupted after %d records", read),
 			Message: fmt.Sprintf("verify was interrupted after %d records, before the end of its input; the verdict covers only what was read", read)}
 	}
-	return finding.Finding{Rule: ruleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: err.Error(),
+	return finding.Finding{Rule: verify.RuleError, Severity: finding.Violation, Expected: "a run without I/O errors", Found: err.Error(),
 		Message: "the run failed (" + err.Error() + "), so its verdict is not one; fix the cause and run again"}
 }
 
