@@ -3,13 +3,15 @@ package contract_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 // TestSuggestionsCatchMisspellings: an undeclared attribute a letter or two away from a
 // declared one suggests it, not only one that differs in case; one far from every attribute
 // suggests none.
 func TestSuggestionsCatchMisspellings(t *testing.T) {
-	set := builtin(t)
+	set := testkit.Builtin(t)
 	base := `{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},`
 	for _, c := range []struct{ attr, want string }{
 		{"RefrenceID", "(did you mean ReferenceID?)"},
