@@ -59,7 +59,7 @@ asyncapi:
 # and SSL listeners on loopback. It needs Java 17 or later, and Maven for the first fetch.
 KAFKA_SH = bash harness/scripts/kafka.sh
 
-.PHONY: kafka-up kafka-down test-kafka
+.PHONY: kafka-up kafka-down test-kafka kafka-image
 
 kafka-up:
 	$(KAFKA_SH) up
@@ -73,6 +73,14 @@ kafka-down:
 # in CI (CI=true), where that fails.
 test-kafka:
 	$(KAFKA_SH) test bash harness/scripts/test-kafka.sh
+
+# Container mode (issue 15): agentstate-kafka:$(KAFKA_VERSION), a local image with apache/kafka's
+# interface built from Debian's packages (debootstrap) and the Maven Central jars only, never
+# pulled; cached under .cache/kafka-image/ and skipped when an image of the same inputs exists.
+# It needs a Docker daemon, debootstrap and root (harness/scripts/kafka-image.sh).
+KAFKA_VERSION ?= 4.4.0
+kafka-image:
+	KAFKA_VERSION=$(KAFKA_VERSION) bash harness/scripts/kafka-image.sh
 
 # Fuzzing (issue 9): every fuzz target, one after another, for FUZZTIME each (default 30s). Their
 # seed corpora and the regressions kept under testdata/fuzz/ already run as tests in make test.
