@@ -71,6 +71,9 @@ func (n node) env() map[string]string {
 		"KAFKA_MIN_INSYNC_REPLICAS":                      strconv.Itoa(minISR),
 		"KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS":         "0",
 		"KAFKA_HEAP_OPTS":                                n.heap,
+		// The log cleaner's buffer is 128 MiB by default: most of a small heap, for a topic
+		// that is never compacted here.
+		"KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE": "16777216",
 	}
 }
 
@@ -83,7 +86,7 @@ func nodes(cfg Config, n int) ([]node, error) {
 	}
 	heap := "-Xmx512m -Xms256m"
 	if n > 1 {
-		heap = "-Xmx256m -Xms128m"
+		heap = "-Xmx384m -Xms128m"
 	}
 	ports := []int{9092, 9093}
 	if host {
