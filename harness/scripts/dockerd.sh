@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # dockerd.sh runs a Docker engine (Debian's docker.io) of this project's own, for container mode:
 #
-#   dockerd.sh start   start dockerd on its own socket, data root and exec root, without a bridge
-#                      or iptables rules (the tests use the host's network; image builds run no
-#                      container), so that it neither needs nor disturbs another engine on the
-#                      machine; wait until it answers; print the DOCKER_HOST that reaches it
+#   dockerd.sh start   start dockerd on its own socket, data root and exec root, so that it stays
+#                      apart from an engine the machine may run at the default socket; wait until
+#                      it answers; print the DOCKER_HOST that reaches it. It keeps Docker's default
+#                      bridge: testcontainers-go attaches every container to a bridge network
+#                      (and creates one if the daemon has none), even one on the host's network
 #   dockerd.sh stop    stop it by its pid (SIGTERM, SIGKILL after 30 s); idempotent. It refuses, and
 #                      exits 1, if containers are left on it (docker ps -a): they are a test's leak
 #
@@ -44,7 +45,7 @@ start() {
   fi
   mkdir -p "$DIR" "$DATA"
   setsid dockerd -H "$HOST" --pidfile "$PID_FILE" --exec-root "$DIR/exec" --data-root "$DATA" \
-    --bridge=none --iptables=false --ip6tables=false </dev/null >"$LOG" 2>&1 &
+    </dev/null >"$LOG" 2>&1 &
   local start=$SECONDS
   until DOCKER_HOST=$HOST docker version >/dev/null 2>&1; do
     if ((SECONDS - start > 60)); then

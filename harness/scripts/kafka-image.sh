@@ -9,7 +9,8 @@
 #      lists and caches), cached as a tarball under .cache/kafka-image/;
 #   2. the Kafka jars harness/scripts/kafka.sh fetches from Maven Central (.cache/kafka/VERSION/libs);
 #   3. harness/kafka/image/run as /etc/kafka/docker/run, and harness/kafka/log4j2.properties;
-#   4. docker build FROM scratch over them, labelled with a digest of every input: when an image of
+#   4. docker build FROM scratch over them (no step runs a container, so the daemon needs no
+#      network), labelled with a digest of every input: when an image of
 #      that tag already carries the digest, nothing is built.
 #
 # Settings: KAFKA_VERSION (default 4.4.0), KAFKA_IMAGE_TAG (default agentstate-kafka:$KAFKA_VERSION),
@@ -95,14 +96,24 @@ inputs() {
   } | sha256sum | cut -c1-32
 }
 
+# owned writes owned.tar: the directories the broker (uid 1000) writes to, and its log4j
+# configuration, owned by it. An image step that ran chown would need a container, and so a
+# network on the daemon; extracting a tarball needs neither.
+owned() {
+  local dir=$1/owned
+  mkdir -p "$dir/opt/kafka/config" "$dir/var/lib/kafka/data" "$dir/var/lib/kafka/logs"
+  cp "$ROOT/harness/kafka/log4j2.properties" "$dir/opt/kafka/config/"
+  tar -C "$dir" --owner=1000 --group=1000 --numeric-owner -cf "$1/owned.tar" opt/kafka/config var/lib/kafka
+  rm -rf "$dir"
+}
+
 dockerfile() {
   cat <<DOCKERFILE
 FROM scratch
 ADD rootfs.tar /
 COPY libs/ /opt/kafka/libs/
-COPY log4j2.properties /opt/kafka/config/log4j2.properties
+ADD owned.tar /
 COPY run /etc/kafka/docker/run
-RUN mkdir -p /var/lib/kafka/data /var/lib/kafka/logs && chown -R 1000:1000 /opt/kafka/config /var/lib/kafka
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
 LABEL $LABEL=$1 org.opencontainers.image.title=agentstate-kafka org.opencontainers.image.version=$KAFKA_VERSION \\
   org.opencontainers.image.description="Apache Kafka $KAFKA_VERSION (Maven Central) on Debian $SUITE, apache/kafka's interface, built offline by the voice-agentstate conformance suite"
@@ -133,10 +144,16 @@ main() {
   ln "$tar" "$ctx/rootfs.tar" 2>/dev/null || cp "$tar" "$ctx/rootfs.tar"
   cp -r "$LIBS" "$ctx/libs"
   rm -f "$ctx/libs/.complete"
-  cp "$ROOT/harness/kafka/log4j2.properties" "$ROOT/harness/kafka/image/run" "$ctx/"
+  cp "$ROOT/harness/kafka/image/run" "$ctx/"
+  owned "$ctx"
   dockerfile "$digest" >"$ctx/Dockerfile"
   say "building $TAG (inputs $digest)"
+  local old
+  old=$("$DOCKER" image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
   DOCKER_BUILDKIT=0 "$DOCKER" build -q -t "$TAG" "$ctx" >&2
+  if [[ -n $old ]]; then
+    "$DOCKER" image rm "$old" >/dev/null 2>&1 || true # the image of the earlier inputs, now untagged
+  fi
   rm -rf "$ctx"
   say "built $TAG in $((SECONDS - start)) s"
   echo "$TAG"
