@@ -61,7 +61,12 @@ main() {
   find "$CTX/schemas" -name '*_test.go' -delete
   cp "$CA" "$CTX/ca-certificates.crt"
   dockerfile "$rev" >"$CTX/Dockerfile"
+  local old
+  old=$("$DOCKER" image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)
   DOCKER_BUILDKIT=0 "$DOCKER" build -q -t "$TAG" "$CTX" >&2
+  if [[ -n $old && $old != $("$DOCKER" image inspect --format '{{.Id}}' "$TAG") ]]; then
+    "$DOCKER" image rm "$old" >/dev/null 2>&1 || true # the earlier build, now untagged
+  fi
   rm -rf "$CTX"
   say "built $TAG in $((SECONDS - start)) s"
   echo "$TAG"
