@@ -107,9 +107,28 @@ func nodes(cfg Config, n int) ([]node, error) {
 	return out, nil
 }
 
+// portAttempts is how often a cluster is started on fresh ports when a broker could not bind
+// one: the range of AGENTSTATE_CONTAINER_PORTS may lie in the kernel's ephemeral range, where an
+// outgoing connection (of a broker reaching a controller not yet up, say) can take a port
+// between the check that it is free and the broker's bind.
+const portAttempts = 3
+
 // startApache starts n containers of an image with apache/kafka's interface, each a broker and a
-// controller, and waits until every one has said it started.
+// controller, and waits until every one has said it started; with host networking, a broker that
+// found its port taken starts the cluster again on other ports.
 func startApache(ctx context.Context, cfg Config, n int) (*containerBroker, error) {
+	for attempt := 1; ; attempt++ {
+		b, err := startApacheOnce(ctx, cfg, n)
+		if err == nil || attempt == portAttempts || cfg.Network != HostNetwork || !strings.Contains(err.Error(), "Address already in use") {
+			return b, err
+		}
+		if cerr := b.Close(); cerr != nil {
+			return b, fmt.Errorf("%w; and then: %v", err, cerr)
+		}
+	}
+}
+
+func startApacheOnce(ctx context.Context, cfg Config, n int) (*containerBroker, error) {
 	b := &containerBroker{}
 	plan, err := nodes(cfg, n)
 	if err != nil {

@@ -114,7 +114,7 @@ func TestContainerClusterLeaderStopsDuringObserve(t *testing.T) {
 	env := map[string]string{"AGENTSTATE_BOOTSTRAP": strings.Join(c.Info().Bootstrap, ","), "AGENTSTATE_TOPIC": c.Info().Topic}
 	cmd, out := startAgentstate(t, env, "observe", "--until-end", "--record", capture, "--report-json", rep)
 	awaitLines(t, capture, 1000, out)
-	stopBroker(t, c, leader, replicas, capture, n)
+	stopBroker(t, c, leader, replicas, capture, n, 10*time.Second) // a controlled shutdown
 	code := exitCode(t, cmd.Wait())
 	if code != exitPass {
 		failedSayingWhy(t, code, out.String(), rep)
@@ -131,19 +131,19 @@ func TestContainerClusterLeaderStopsDuringObserve(t *testing.T) {
 	checkCaptureOnce(t, capture, n)
 }
 
-// stopBroker stops a broker while the run is in the middle: its capture has some records, but
+// stopBroker stops a broker, with grace before SIGKILL, while the run is in the middle: its capture has some records, but
 // fewer than all (total; 0 when the run is still producing them). A run already done would prove
 // nothing, so that fails the test.
-func stopBroker(t *testing.T, c *broker.Cluster, id int32, replicas []int32, capture string, total int) {
+func stopBroker(t *testing.T, c *broker.Cluster, id int32, replicas []int32, capture string, total int, grace time.Duration) {
 	t.Helper()
 	seen := countLines(capture)
 	if total > 0 && seen >= total {
 		t.Fatalf("the run had read all %d records before broker %d could be stopped: the stop was not in the middle", total, id)
 	}
-	t.Logf("stopping broker %d (leader of partition 0, replicas %v) after %d records of the run were captured", id, replicas, seen)
+	t.Logf("stopping broker %d (leader of partition 0, replicas %v; SIGTERM, SIGKILL after %s) after %d records of the run were captured", id, replicas, grace, seen)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := c.Stop(ctx, id, 10*time.Second); err != nil {
+	if err := c.Stop(ctx, id, grace); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -268,7 +268,9 @@ func TestContainerClusterLeaderStopsDuringASuiteRun(t *testing.T) {
 	capture := filepath.Join(dir, "capture.jsonl")
 	awaitLines(t, capture, 20, &out)
 	leader, replicas := leaderOf(t, c, 0)
-	stopBroker(t, c, leader, replicas, capture, 0) // the suite is still producing: its run is in the middle
+	// The suite is still producing: its run is in the middle. No grace: the broker dies at once,
+	// and the controller learns of it only when its session times out.
+	stopBroker(t, c, leader, replicas, capture, 0, 0)
 	code := exitCode(t, cmd.Wait())
 	summary, _ := os.ReadFile(filepath.Join(dir, "summary.md"))
 	if code != 0 {
