@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/jsonmessage"
@@ -87,7 +88,7 @@ func ensureImage(ctx context.Context, ref string) error {
 	defer cli.Close()
 	if _, err := cli.ImageInspect(ctx, ref); err == nil {
 		return nil
-	} else if !client.IsErrNotFound(err) {
+	} else if !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("inspect image %s: %w", ref, err)
 	}
 	if err := pull(ctx, cli, ref); err != nil {
