@@ -147,12 +147,35 @@ func startApacheOnce(ctx context.Context, cfg Config, n int) (*containerBroker, 
 			return b, fmt.Errorf("run kafka container %s (node %d): %w", cfg.Image, nd.id, err)
 		}
 	}
-	for i, ctr := range b.ctrs {
-		if err := awaitStarted(ctx, ctr, cfg.DialTimeout+time.Minute); err != nil {
-			return b, fmt.Errorf("run kafka container %s (node %d): %w", cfg.Image, plan[i].id, err)
-		}
+	if err := awaitAll(ctx, b.ctrs, cfg.DialTimeout+time.Minute); err != nil {
+		return b, fmt.Errorf("run kafka container %s: %w", cfg.Image, err)
 	}
 	return b, b.ready(ctx, cfg, seeds)
+}
+
+// awaitAll waits for every node at once and returns the first failure: a node that exited (its
+// port taken, say) is told at once, not after another node has waited out its quorum.
+func awaitAll(ctx context.Context, ctrs []testcontainers.Container, timeout time.Duration) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(ctrs))
+	for i, ctr := range ctrs {
+		go func() {
+			if err := awaitStarted(ctx, ctr, timeout); err != nil {
+				errs <- fmt.Errorf("node %d: %w", i+1, err)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	var first error
+	for range ctrs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
 }
 
 func runNode(ctx context.Context, cfg Config, nd node) (testcontainers.Container, error) {
