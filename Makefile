@@ -113,7 +113,7 @@ asyncapi:
 # and SSL listeners on loopback. It needs Java 17 or later, and Maven for the first fetch.
 KAFKA_SH = bash harness/scripts/kafka.sh
 
-.PHONY: kafka-up kafka-down test-kafka
+.PHONY: kafka-up kafka-down test-kafka kafka-image suite-image test-container
 
 kafka-up:
 	$(KAFKA_SH) up
@@ -127,6 +127,32 @@ kafka-down:
 # in CI (CI=true), where that fails.
 test-kafka:
 	$(KAFKA_SH) test bash harness/scripts/test-kafka.sh
+
+# Container mode (issue 15): agentstate-kafka:$(KAFKA_VERSION), a local image with apache/kafka's
+# interface built from Debian's packages (debootstrap) and the Maven Central jars only, never
+# pulled; cached under .cache/kafka-image/ and skipped when an image of the same inputs exists.
+# It needs a Docker daemon, debootstrap and root (harness/scripts/kafka-image.sh).
+KAFKA_VERSION ?= 4.4.0
+kafka-image:
+	KAFKA_VERSION=$(KAFKA_VERSION) bash harness/scripts/kafka-image.sh
+
+# The conformance suite itself as an image (go test -c ./specs, agentstate, fixtures, schemas; FROM
+# scratch), configured by AGENTSTATE_* only, reporting to a mounted /reports (harness/scripts/suite-image.sh).
+SUITE_IMAGE ?= agentstate-conformance:dev
+suite-image:
+	SUITE_IMAGE_TAG=$(SUITE_IMAGE) bash harness/scripts/suite-image.sh
+
+# Container mode for real: builds both images, then runs the broker tests, the cluster fault tests,
+# the whole suite (correct, and with three faults, which must fail) and the suite image against
+# Kafka containers, each on the host's network on loopback ports of AGENTSTATE_CONTAINER_PORTS,
+# without Ryuk (no registry has its image here; every test terminates what it starts), and fails
+# if docker ps -a is not empty after (harness/scripts/test-container.sh). KAFKA_IMAGE=apache/kafka:4.4.0
+# runs the same against the official image, where a registry has it.
+KAFKA_IMAGE ?= agentstate-kafka:$(KAFKA_VERSION)
+test-container: $(if $(filter agentstate-kafka:%,$(KAFKA_IMAGE)),kafka-image) suite-image
+	TESTCONTAINERS_RYUK_DISABLED=true AGENTSTATE_BROKER=container AGENTSTATE_KAFKA_IMAGE=$(KAFKA_IMAGE) \
+	AGENTSTATE_CONTAINER_NETWORK=host AGENTSTATE_CONTAINER_PORTS=$${AGENTSTATE_CONTAINER_PORTS:-39090-39199} \
+	AGENTSTATE_SUITE_IMAGE=$(SUITE_IMAGE) bash harness/scripts/test-container.sh
 
 # Fuzzing (issue 9): every fuzz target, one after another, for FUZZTIME each (default 30s). Their
 # seed corpora and the regressions kept under testdata/fuzz/ already run as tests in make test.

@@ -184,29 +184,64 @@ func TestFromEnv(t *testing.T) {
 }
 
 // TestContainerModeFailsAtOnceWithoutARuntime: asked for explicitly, the container provider never
-// falls back to another mode; it says what is missing and what to pick instead.
+// falls back to another mode, nor from a DOCKER_HOST that does not answer to the default socket
+// or any other daemon (here one that ~/.testcontainers.properties names); it names the address
+// it tried and says what to pick instead.
 func TestContainerModeFailsAtOnceWithoutARuntime(t *testing.T) {
-	if broker.ContainerRuntime(context.Background()) == nil {
-		t.Skip("a container runtime answers here; TestContainerBroker covers this mode")
+	elsewhere := brokertest.StartFakeDocker(t)
+	home := t.TempDir()
+	if err := os.WriteFile(home+"/.testcontainers.properties", []byte("docker.host="+elsewhere.Host+"\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
+	t.Setenv("HOME", home)
+	nowhere := "unix://" + t.TempDir() + "/no-daemon.sock"
+	t.Setenv("DOCKER_HOST", nowhere)
 	_, err := broker.Start(context.Background(), broker.Config{Provider: broker.Container, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Second, Image: broker.DefaultImage})
-	if !errors.Is(err, broker.ErrNoContainerRuntime) || !strings.Contains(err.Error(), "AGENTSTATE_BROKER=embedded") {
-		t.Fatalf("got %v", err)
+	if !errors.Is(err, broker.ErrNoContainerRuntime) || !strings.Contains(err.Error(), "DOCKER_HOST="+nowhere) || !strings.Contains(err.Error(), "AGENTSTATE_BROKER=embedded") {
+		t.Errorf("got %v", err)
+	}
+	if got := elsewhere.Requests(); len(got) > 0 {
+		t.Errorf("fell back from DOCKER_HOST=%s to another daemon: %v", nowhere, got)
 	}
 }
 
-// TestContainerBroker runs a real Kafka container where a container runtime exists.
-func TestContainerBroker(t *testing.T) {
-	if err := broker.ContainerRuntime(context.Background()); err != nil {
-		t.Skipf("container mode not tested here: %v", err)
+// TestContainerModeSaysWhenTheDaemonCannotPull: a daemon that answers but has no registry (an
+// air-gapped runner) is an error of its own, at once, naming the image and how to build one here.
+func TestContainerModeSaysWhenTheDaemonCannotPull(t *testing.T) {
+	docker := brokertest.StartFakeDocker(t)
+	t.Setenv("DOCKER_HOST", docker.Host)
+	t.Setenv("HOME", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := broker.Start(ctx, broker.Config{Provider: broker.Container, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Second, Image: "apache/kafka:4.4.0"})
+	if b != nil {
+		t.Cleanup(func() { b.Close() })
 	}
-	cfg := broker.Config{Provider: broker.Container, Topic: broker.DefaultTopic, Partitions: 3, DialTimeout: time.Minute, Image: broker.DefaultImage}
+	for _, want := range []string{"apache/kafka:4.4.0", "registry-1.docker.io", "make kafka-image", "AGENTSTATE_KAFKA_IMAGE"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("expected an error naming %q, got %v", want, err)
+		}
+	}
+}
+
+// TestContainerBroker runs a real Kafka container in container mode (make test-container,
+// AGENTSTATE_BROKER=container), with the image AGENTSTATE_KAFKA_IMAGE names; never elsewhere.
+func TestContainerBroker(t *testing.T) {
+	brokertest.RequireContainerMode(t)
+	cfg, err := broker.FromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Partitions, cfg.DialTimeout = 3, time.Minute
 	b, err := broker.Start(context.Background(), cfg)
 	if b != nil {
 		t.Cleanup(func() { b.Close() })
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	if info := b.Info(); info.Provider != broker.Container || info.Partitions != 3 || !strings.Contains(info.KafkaVersion, cfg.Image) {
+		t.Errorf("info %+v", info)
 	}
 	roundTrip(t, b)
 }

@@ -18,6 +18,8 @@ type Config struct {
 	AllowCreate bool          // external: create the topic when missing (default: fail)
 	Listen      string        // embedded: host:port to listen on (default 127.0.0.1 on a free port)
 	Image       string        // container: image (default DefaultImage)
+	Network     string        // container: bridge (the default, also for ""; mapped ports) or host (loopback ports from Ports)
+	Ports       string        // container, host networking: the range its ports are taken from (default DefaultPorts)
 	DialTimeout time.Duration // how long to wait for the cluster to answer: default 30s
 	TLS         TLS
 	SASL        SASL
@@ -54,17 +56,31 @@ func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 // Reveal returns the secret itself, for the one place that must send it.
 func (s Secret) Reveal() string { return string(s) }
 
-// DefaultImage is the container image of the container provider. The testcontainers-go Kafka
-// module (v0.40) starts its broker through Confluent's start-up scripts, so it needs a
-// confluent-local image (Apache Kafka packaged by Confluent); apache/kafka images lack them.
-const DefaultImage = "confluentinc/confluent-local:7.6.0"
+// DefaultImage is the container image of the container provider: the official Apache Kafka
+// image, of the Kafka version the harness is tested against (harness/scripts/kafka.sh), started
+// through its interface (KAFKA_* variables, /etc/kafka/docker/run). It is pulled from the user's
+// registry; where none is reachable, make kafka-image builds LocalImage, the same interface.
+const DefaultImage = "apache/kafka:4.4.0"
+
+// LocalImage is the image make kafka-image builds from Debian's packages and Maven Central.
+const LocalImage = "agentstate-kafka:4.4.0"
+
+// DefaultPorts is the range of loopback ports containers on the host's network listen on.
+const DefaultPorts = "39090-39199"
+
+// Container networks, as AGENTSTATE_CONTAINER_NETWORK names them.
+const (
+	BridgeNetwork = "bridge" // the default: the broker's port mapped to a port of the host
+	HostNetwork   = "host"   // the host's network: each broker on its own 127.0.0.1 ports
+)
 
 func defaultConfig() Config {
-	return Config{Provider: Embedded, Topic: DefaultTopic, Partitions: 3, Image: DefaultImage, DialTimeout: 30 * time.Second}
+	return Config{Provider: Embedded, Topic: DefaultTopic, Partitions: 3, Image: DefaultImage,
+		Network: BridgeNetwork, Ports: DefaultPorts, DialTimeout: 30 * time.Second}
 }
 
 // FromEnv reads a Config from AGENTSTATE_* variables: BROKER, BOOTSTRAP, TOPIC, PARTITIONS,
-// ALLOW_CREATE_TOPIC, LISTEN, KAFKA_IMAGE, CONNECT_TIMEOUT, TLS, TLS_CA, TLS_CERT, TLS_KEY,
+// ALLOW_CREATE_TOPIC, LISTEN, KAFKA_IMAGE, CONTAINER_NETWORK, CONTAINER_PORTS, CONNECT_TIMEOUT, TLS, TLS_CA, TLS_CERT, TLS_KEY,
 // TLS_SERVER_NAME, SASL_MECHANISM, SASL_USER, and SASL_PASSWORD or SASL_PASSWORD_FILE.
 func FromEnv(getenv func(string) string) (Config, error) {
 	c := defaultConfig()
@@ -81,6 +97,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.Listen = env("LISTEN")
 	if v := env("KAFKA_IMAGE"); v != "" {
 		c.Image = v
+	}
+	if v := env("CONTAINER_NETWORK"); v != "" {
+		c.Network = v
+	}
+	if v := env("CONTAINER_PORTS"); v != "" {
+		c.Ports = v
 	}
 	c.TLS = TLS{CA: env("TLS_CA"), Cert: env("TLS_CERT"), Key: env("TLS_KEY"), ServerName: env("TLS_SERVER_NAME")}
 	c.SASL = SASL{Mechanism: strings.ToUpper(env("SASL_MECHANISM")), User: env("SASL_USER"), Password: Secret(getenv("AGENTSTATE_SASL_PASSWORD"))}
@@ -159,6 +181,9 @@ func (c Config) validate() error {
 		}
 	default:
 		return fmt.Errorf("broker %q: expected embedded, container or external (AGENTSTATE_BROKER)", c.Provider)
+	}
+	if c.Provider == Container && c.Network != "" && c.Network != BridgeNetwork && c.Network != HostNetwork {
+		return fmt.Errorf("container network %q: expected bridge or host (AGENTSTATE_CONTAINER_NETWORK)", c.Network)
 	}
 	if c.Topic == "" {
 		return fmt.Errorf("broker: empty topic name")

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/broker/brokertest"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -45,8 +46,11 @@ type run struct {
 // TestDetectionMatrix runs the whole conformance suite against the reference producer, correct
 // and with each fault of the catalogue: correct, it must pass; with any fault, fail. The matrix,
 // with the specs each fault failed, is written to reports/detection-matrix.md. It also checks
-// that each run's JUnit report is well formed and agrees with the exit code.
+// that each run's JUnit report is well formed and agrees with the exit code. Every run is beside
+// a Docker daemon that answers and can pull nothing, which must get no request: the verdicts are
+// the producer's, never Docker's.
 func TestDetectionMatrix(t *testing.T) {
+	docker := brokertest.StartFakeDocker(t)
 	root, bin := buildSuite(t)
 	faults := []string{""}
 	for _, f := range sut.Faults() {
@@ -61,10 +65,13 @@ func TestDetectionMatrix(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			runs[i] = runSuite(t, bin, root, fault)
+			runs[i] = runSuite(t, bin, root, fault, "DOCKER_HOST="+docker.Host, "AGENTSTATE_BROKER=")
 		}()
 	}
 	wg.Wait()
+	if got := docker.Requests(); len(got) > 0 {
+		t.Errorf("the suite runs sent the Docker daemon %d requests, expected none: %v", len(got), got)
+	}
 	for _, r := range runs {
 		switch {
 		case r.fault == "" && (r.code != 0 || len(r.failed) > 0):

@@ -69,9 +69,9 @@ type SpecOutcome struct {
 }
 
 // Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least
-// one spec, judged a stream that passed and measured its coverage; PARTIAL if it did all that with only the specs a
-// filter or a focus selected. A spec that skipped itself (the container-broker spec without a container
-// runtime) does not make the run partial, as no person chose it away; the summary lists it.
+// one spec, judged a stream that passed and measured its coverage; PARTIAL if it did all that with
+// only the specs a filter or a focus selected. A spec that skipped itself does not make the run
+// partial, as no person chose it away; the summary lists it.
 func (s Summary) Decide() string {
 	switch r := s.Run; {
 	case r == nil, !r.Succeeded, len(r.Failed) > 0, r.Ran == 0, s.Report == nil, !s.Report.Passed(), s.CoverageError != "":
