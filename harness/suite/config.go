@@ -5,6 +5,8 @@ package suite
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,7 +30,22 @@ type Config struct {
 	// ServiceKey is AGENTSTATE_SERVICE_KEY: how the system under test keys its service events, for
 	// the judging of the whole stream (default agent, as the reference producer keys them).
 	ServiceKey check.ServiceKey
+	// Parallel is AGENTSTATE_PARALLEL: how many flows and per-event specs run at once against the
+	// one broker, collector and system under test, so that their settle windows overlap (default
+	// DefaultParallel; 1 runs them one after another, each when its spec runs).
+	Parallel int
+	// Progress, if set, is where a line saying which flows run and what each waits for goes while
+	// they run: every 2 seconds when Terminal, else every 10 seconds at most.
+	Progress io.Writer
+	// Terminal says Progress is a terminal, where the lines name each flow on a line of its own.
+	Terminal bool
+	// Colour dims the progress lines on a terminal; off with TERM=dumb or NO_COLOR set.
+	Colour bool
 }
+
+// DefaultParallel is AGENTSTATE_PARALLEL's default: more than the suite's flows and per-event
+// specs (23), so that the whole suite takes about as long as its longest flow (BENCHMARKS.md).
+const DefaultParallel = 32
 
 // ConfigFromEnv reads the configuration. The broker defaults to the embedded one, which the
 // suite creates the topic on.
@@ -45,6 +62,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		SUT: orDefault(getenv("AGENTSTATE_SUT"), "reference"), Fault: getenv("AGENTSTATE_FAULT")}
 	if c.SUT == "reference" {
 		c.Settle = 0
+	}
+	c.Colour = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	if c.Parallel, err = parallelOf(getenv("AGENTSTATE_PARALLEL")); err != nil {
+		return c, err
 	}
 	if v := getenv("AGENTSTATE_TENANT"); v != "" {
 		c.Tenant = v
@@ -69,6 +90,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.Prefix = fmt.Sprintf("%d", time.Now().UnixNano()%1_000_000)
 	}
 	return c, nil
+}
+
+// parallelOf reads AGENTSTATE_PARALLEL: a whole number from 1.
+func parallelOf(v string) (int, error) {
+	if v == "" {
+		return DefaultParallel, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("AGENTSTATE_PARALLEL=%q: expected how many flows may run at once, a whole number from 1 (1 runs them one after another)", v)
+	}
+	return n, nil
 }
 
 func orDefault(v, def string) string {
