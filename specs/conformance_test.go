@@ -1,10 +1,7 @@
 package specs_test
 
 import (
-	"context"
-	"os"
 	"path/filepath"
-	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -16,18 +13,31 @@ import (
 
 // brokerMode labels every conformance spec with the broker it ran against.
 var brokerMode = func() string {
-	if m := os.Getenv("AGENTSTATE_BROKER"); m != "" {
-		return m
+	if cfg.Broker.Provider == "" {
+		return "embedded" // the settings are wrong, which BeforeSuite reports
 	}
-	return "embedded"
+	return cfg.Broker.Provider
 }()
 
-// play runs steps as one scenario and fails on the first step that did not do exactly what it
-// should, saying what was expected, from which stimulus, by when, and what came instead.
-func play(ctx context.Context, name string, steps ...suite.Stimulus) {
-	outcomes, err := suite.Scenario{Name: name, Steps: steps, File: name}.Run(ctx, env)
-	must(err, "play "+name)
-	expectAll(outcomes, len(steps))
+// flows holds the work of every flow and per-event spec, added as the tree is built: BeforeSuite
+// starts the selected ones at once (AGENTSTATE_PARALLEL), and each spec judges its own.
+var flows suite.Flows
+
+// flowSpec adds a spec that judges copies runs of a scenario played at once, run by flows: it
+// fails on the first step of a run that did not do exactly what it should, saying what was
+// expected, from which stimulus, by when, and what came instead. Its work is named by the spec's
+// full text, by which the preview of TestSpecs says whether it was selected.
+func flowSpec(container, text string, sc suite.Scenario, copies int, labels ...string) {
+	name := container + " " + text
+	flows.Add(name, sc, copies)
+	It(text, Label(labels...), func(ctx SpecContext) {
+		plays, err := flows.Result(ctx, env, name)
+		must(err, "run "+sc.Name)
+		for _, p := range plays {
+			must(p.Err, "run "+sc.Name)
+			expectAll(p.Outcomes, len(sc.Steps))
+		}
+	})
 }
 
 // expectAll fails, with the outcome's own words, on the first step that went wrong, and on a
@@ -84,9 +94,7 @@ var perEvent = []eventCase{
 
 var _ = Describe("Event", Label("conformance", brokerMode, "schema", "correlation"), func() {
 	for _, c := range perEvent {
-		It(c.event+" is produced by its stimulus, valid, correlated and alone", Label(c.event), func(ctx SpecContext) {
-			play(ctx, c.event, c.steps...)
-		})
+		flowSpec("Event", c.event+" is produced by its stimulus, valid, correlated and alone", suite.Scenario{Name: c.event, Steps: c.steps, File: c.event}, 1, c.event)
 	}
 })
 
@@ -95,7 +103,7 @@ var _ = Describe("Event", Label("conformance", brokerMode, "schema", "correlatio
 var scenarios = func() []suite.Scenario {
 	var sc []suite.Scenario
 	var err error
-	if dir := os.Getenv("AGENTSTATE_SCENARIOS"); dir != "" {
+	if dir := cfg.Scenarios; dir != "" {
 		sc, err = suite.LoadScenarios(dir)
 	} else {
 		sc, err = suite.LoadScenariosFrom(fixtures.FS, fixtures.Scenarios, "fixtures/scenarios")
@@ -108,33 +116,14 @@ var scenarios = func() []suite.Scenario {
 
 var _ = Describe("Flows", Label("conformance", brokerMode, "flow", "correlation"), func() {
 	for _, sc := range scenarios {
-		It(sc.Name+" ("+filepath.Base(sc.File)+")", Label(sc.Labels...), func(ctx SpecContext) {
-			outcomes, err := sc.Run(ctx, env)
-			must(err, "run "+sc.Name)
-			expectAll(outcomes, len(sc.Steps))
-		})
+		flowSpec("Flows", sc.Name+" ("+filepath.Base(sc.File)+")", sc, 1, sc.Labels...)
 	}
 
-	It("serves several agents and DNs at once", Label("agent", "concurrency"), func(ctx SpecContext) {
-		lifecycle := scenarios[0]
-		for _, sc := range scenarios {
-			if sc.Name == "agent lifecycle" {
-				lifecycle = sc
-			}
+	lifecycle := scenarios[0]
+	for _, sc := range scenarios {
+		if sc.Name == "agent lifecycle" {
+			lifecycle = sc
 		}
-		var wg sync.WaitGroup
-		results := make([][]suite.Outcome, 4)
-		for i := range results {
-			wg.Add(1)
-			go func() {
-				defer GinkgoRecover()
-				defer wg.Done()
-				results[i], _ = lifecycle.Run(ctx, env)
-			}()
-		}
-		wg.Wait()
-		for _, outcomes := range results {
-			expectAll(outcomes, len(lifecycle.Steps))
-		}
-	})
+	}
+	flowSpec("Flows", "serves several agents and DNs at once", lifecycle, 4, "agent", "concurrency")
 })

@@ -15,7 +15,6 @@ import (
 	"github.com/voice-agentstate/conformance/harness/collect"
 	"github.com/voice-agentstate/conformance/harness/drive"
 	"github.com/voice-agentstate/conformance/harness/report"
-	"github.com/voice-agentstate/conformance/harness/sut"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
@@ -37,8 +36,9 @@ type Env struct {
 }
 
 // Start starts the broker, the collector (from the topic's current end) and the system under
-// test the environment selects. On error it returns what it started, for Stop.
-func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, error) {
+// test the configuration selects (Config.NewDriver). On error it returns what it started, for
+// Stop.
+func Start(ctx context.Context, cfg Config) (*Env, error) {
 	e := &Env{Cfg: cfg, status: newProgress(cfg.Progress, cfg.Terminal, cfg.Colour)}
 	e.status.run()
 	var err error
@@ -61,7 +61,7 @@ func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, e
 	if e.pub, err = broker.NewPublisher(e.Broker); err != nil {
 		return e, err
 	}
-	if e.Driver, err = sut.FromEnv(getenv, e.pub); err != nil {
+	if e.Driver, err = cfg.NewDriver(e.pub); err != nil {
 		return e, err
 	}
 	return e, nil

@@ -37,34 +37,49 @@ type junit struct {
 
 type run struct {
 	fault  string
+	mode   string // AGENTSTATE_PARALLEL of the run
 	code   int
 	failed []string // failing specs, by their names in the JUnit report
 	report junit
 }
 
+// matrixModes are the AGENTSTATE_PARALLEL settings the detection matrix runs the suite with: its
+// flows one after another, and at once (the default).
+var matrixModes = []string{"1", ""}
+
 // TestDetectionMatrix runs the whole conformance suite against the reference producer, correct
-// and with each fault of the catalogue: correct, it must pass; with any fault, fail. The matrix,
-// with the specs each fault failed, is written to reports/detection-matrix.md. It also checks
-// that each run's JUnit report is well formed and agrees with the exit code.
+// and with each fault of the catalogue, with its flows one after another (AGENTSTATE_PARALLEL=1)
+// and at once (the default): correct, it must pass; with any fault, fail, and on the same specs
+// in both modes. The matrix, with the specs each fault failed, is written to
+// reports/detection-matrix.md. It also checks that each run's JUnit report is well formed and
+// agrees with the exit code.
 func TestDetectionMatrix(t *testing.T) {
 	root, bin := buildSuite(t)
 	faults := []string{""}
 	for _, f := range sut.Faults() {
 		faults = append(faults, f.Name)
 	}
-	runs := make([]run, len(faults))
+	runs := make([]run, len(faults)*len(matrixModes))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	for i, fault := range faults {
+	for i := range runs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			runs[i] = runSuite(t, bin, root, fault)
+			fault, mode := faults[i/len(matrixModes)], matrixModes[i%len(matrixModes)]
+			runs[i] = runSuite(t, bin, root, fault, "AGENTSTATE_PARALLEL="+mode)
+			runs[i].mode = mode
 		}()
 	}
 	wg.Wait()
+	for i := 0; i < len(runs); i += len(matrixModes) {
+		serial, parallel := runs[i], runs[i+1]
+		if (serial.code == 0) != (parallel.code == 0) || strings.Join(serial.failed, "\n") != strings.Join(parallel.failed, "\n") {
+			t.Errorf("fault %q: one after another the suite exits %d failing %v; at once it exits %d failing %v", serial.fault, serial.code, serial.failed, parallel.code, parallel.failed)
+		}
+	}
 	for _, r := range runs {
 		switch {
 		case r.fault == "" && (r.code != 0 || len(r.failed) > 0):
@@ -145,9 +160,12 @@ func failures(t *testing.T, fault string, j junit) []string {
 
 func writeMatrix(t *testing.T, path string, runs []run) {
 	var b strings.Builder
-	b.WriteString("# Detection matrix\n\nThe conformance suite run against the reference producer, correct and with each fault (`make test`, TestDetectionMatrix).\n\n")
+	b.WriteString("# Detection matrix\n\nThe conformance suite run against the reference producer, correct and with each fault (`make test`, TestDetectionMatrix), with its flows one after another (AGENTSTATE_PARALLEL=1) and at once (the default); both catch the same faults on the same specs, so each fault's row is the parallel run's.\n\n")
 	b.WriteString("| fault | exit | caught | failing specs |\n|---|---|---|---|\n")
 	for _, r := range runs {
+		if r.mode == "1" {
+			continue
+		}
 		name, caught := r.fault, "yes"
 		if name == "" {
 			name, caught = "(none)", "n/a: passes"
