@@ -43,4 +43,3 @@ func TestConcurrentRequestsKeepOrderPerDN(t *testing.T) {
 		t.Fatalf("%d messages, want %d", len(evs), dns*rounds*2)
 	}
 }
-
