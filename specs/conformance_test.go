@@ -1,13 +1,13 @@
 package specs_test
 
 import (
+	"path"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/voice-agentstate/conformance/fixtures"
-	"github.com/voice-agentstate/conformance/harness/drive"
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
 
@@ -51,50 +51,20 @@ func expectAll(outcomes []suite.Outcome, steps int) {
 	Expect(outcomes).To(HaveLen(steps), "the scenario stopped early")
 }
 
-type eventCase struct {
-	event string
-	steps []suite.Stimulus
-}
-
-func s(do drive.Stimulus, dn string, expect ...string) suite.Stimulus {
-	return suite.Stimulus{Do: do, DN: dn, Expect: expect}
-}
-
-func agent(st suite.Stimulus, name string) suite.Stimulus {
-	st.Agent = name
-	return st
-}
-
-// perEvent lists, for each of the 14 events, the stimuli that lead to it; the last one must
-// produce it, and nothing else on its DN.
-var perEvent = []eventCase{
-	{"EventAgentLogin", []suite.Stimulus{{Do: drive.StimulusLogin, Agent: "A", DN: "D", Queue: "7001", WorkMode: drive.ManualIn, Expect: []string{"EventAgentLogin"}}}},
-	{"EventAgentLogout", []suite.Stimulus{agent(s(drive.StimulusLogin, "D", "EventAgentLogin"), "A"), agent(s(drive.StimulusLogout, "D", "EventAgentLogout"), "A")}},
-	{"EventAgentReady", []suite.Stimulus{agent(s(drive.StimulusLogin, "D", "EventAgentLogin"), "A"),
-		{Do: drive.StimulusReady, Agent: "A", DN: "D", WorkMode: drive.ManualIn, Expect: []string{"EventAgentReady"}}}},
-	{"EventAgentNotReady", []suite.Stimulus{agent(s(drive.StimulusLogin, "D", "EventAgentLogin"), "A"),
-		{Do: drive.StimulusNotReady, Agent: "A", DN: "D", WorkMode: drive.AuxWork, Reasons: map[string]string{"Reason": "Lunch"}, Expect: []string{"EventAgentNotReady"}}}},
-	{"EventDNOutOfService", []suite.Stimulus{s(drive.StimulusOutOfService, "D", "EventDNOutOfService"), s(drive.StimulusBackInService, "D", "EventDNBackInService")}},
-	{"EventDNBackInService", []suite.Stimulus{s(drive.StimulusOutOfService, "D", "EventDNOutOfService"), s(drive.StimulusBackInService, "D", "EventDNBackInService")}},
-	{"EventDNDOn", []suite.Stimulus{s(drive.StimulusDNDOn, "D", "EventDNDOn"), s(drive.StimulusDNDOff, "D", "EventDNDOff")}},
-	{"EventDNDOff", []suite.Stimulus{s(drive.StimulusDNDOn, "D", "EventDNDOn"), s(drive.StimulusDNDOff, "D", "EventDNDOff")}},
-	{"EventForwardSet", []suite.Stimulus{{Do: drive.StimulusSetForward, DN: "D", Target: "T", Mode: "CallForwardingStatus", Expect: []string{"EventForwardSet"}},
-		s(drive.StimulusCancelForward, "D", "EventForwardCancel")}},
-	{"EventForwardCancel", []suite.Stimulus{{Do: drive.StimulusSetForward, DN: "D", Target: "T", Mode: "SendAllCallsStatus", Expect: []string{"EventForwardSet"}},
-		s(drive.StimulusCancelForward, "D", "EventForwardCancel")}},
-	{"EventOffHook", []suite.Stimulus{{Do: drive.StimulusOffHook, DN: "D", Call: "C", Expect: []string{"EventOffHook"}}, s(drive.StimulusOnHook, "D", "EventOnHook")}},
-	{"EventOnHook", []suite.Stimulus{{Do: drive.StimulusOffHook, DN: "D", Call: "C", Expect: []string{"EventOffHook"}}, s(drive.StimulusOnHook, "D", "EventOnHook")}},
-	{"EventMuteOn", []suite.Stimulus{{Do: drive.StimulusOffHook, DN: "D", Call: "C", Expect: []string{"EventOffHook"}},
-		{Do: drive.StimulusMuteOn, DN: "D", Call: "C", Role: drive.RoleDestination, Expect: []string{"EventMuteOn"}},
-		{Do: drive.StimulusMuteOff, DN: "D", Call: "C", Role: drive.RoleDestination, Expect: []string{"EventMuteOff"}}, s(drive.StimulusOnHook, "D", "EventOnHook")}},
-	{"EventMuteOff", []suite.Stimulus{{Do: drive.StimulusOffHook, DN: "D", Call: "C", Expect: []string{"EventOffHook"}},
-		{Do: drive.StimulusMuteOn, DN: "D", Call: "C", Role: drive.RoleOrigination, Expect: []string{"EventMuteOn"}},
-		{Do: drive.StimulusMuteOff, DN: "D", Call: "C", Role: drive.RoleOrigination, Expect: []string{"EventMuteOff"}}, s(drive.StimulusOnHook, "D", "EventOnHook")}},
-}
+// perEvent are the per-event specs' scenarios, one for each of the 14 events, embedded from
+// fixtures/scenarios/events: the stimuli that lead to the event, each step producing exactly its
+// events and nothing else on its DN.
+var perEvent = func() []suite.Scenario {
+	sc, err := suite.LoadScenariosFrom(fixtures.FS, path.Join(fixtures.Scenarios, "events"), "fixtures/scenarios/events")
+	if err != nil {
+		panic(err.Error())
+	}
+	return sc
+}()
 
 var _ = Describe("Event", Label("conformance", brokerMode, "schema", "correlation"), func() {
-	for _, c := range perEvent {
-		flowSpec("Event", c.event+" is produced by its stimulus, valid, correlated and alone", suite.Scenario{Name: c.event, Steps: c.steps, File: c.event}, 1, c.event)
+	for _, sc := range perEvent {
+		flowSpec("Event", sc.Name+" is produced by its stimulus, valid, correlated and alone", sc, 1, sc.Labels...)
 	}
 })
 
