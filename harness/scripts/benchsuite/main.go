@@ -118,11 +118,17 @@ func serve(b broker.Broker, delay time.Duration) (string, func(), error) {
 
 func section(runs []timing, delay time.Duration) string {
 	var s strings.Builder
-	fmt.Fprintf(&s, "%s\n\nMeasured %s on %d cores (GOMAXPROCS), `make bench-suite`: the compiled suite (`go test -c ./specs`) against the reference producer behind the HTTP adapter, publishing %s after it answers, on an embedded broker reached as an external cluster, with `AGENTSTATE_SETTLE=1s`. One run each: read them as rough figures.\n\n",
+	fmt.Fprintf(&s, "%s\n\nMeasured %s on %d cores (GOMAXPROCS), `make bench-suite`: the compiled suite (`go test -c ./specs`) against the reference producer behind the HTTP adapter, publishing %s after it answers, on an embedded broker reached as an external cluster, with `AGENTSTATE_SETTLE=1s`. One run each: read them as rough figures. `AGENTSTATE_PARALLEL=1` is the suite as it ran before issue 17 (each flow when its spec runs, one after another): the before figure; the default is the after.\n\n",
 		startMarker, time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOMAXPROCS(0), delay)
 	s.WriteString("| run | settings | wall time |\n|---|---|---|\n")
 	for _, r := range runs {
-		fmt.Fprintf(&s, "| %s | `%s %s` | %.1f s |\n", r.what, strings.TrimSpace(r.vars), r.args, r.took.Seconds())
+		settings := strings.TrimSpace(r.vars + " " + r.args)
+		if settings == "" {
+			settings = "(the defaults)"
+		} else {
+			settings = "`" + settings + "`"
+		}
+		fmt.Fprintf(&s, "| %s | %s | %.1f s |\n", r.what, settings, r.took.Seconds())
 	}
 	longest, parallel := runs[0].took, runs[2].took
 	fmt.Fprintf(&s, "\nThe whole suite at once takes %.0f%% of its longest flow alone (goal: at most 120%%); one after another it takes %.1f times as long.\n\n%s\n",
