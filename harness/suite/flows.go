@@ -122,6 +122,13 @@ func (s Scenario) copiesAtOnce(ctx context.Context, e *Env, n int) []Play {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A flow runs outside Ginkgo's spec, which would have caught a panic of the Driver;
+			// one here fails its own spec, not the whole process without reports.
+			defer func() {
+				if r := recover(); r != nil {
+					plays[i].Err = fmt.Errorf("run %s: panic: %v", s.Name, r)
+				}
+			}()
 			plays[i].Outcomes, plays[i].Err = s.Run(ctx, e)
 		}()
 	}

@@ -186,3 +186,23 @@ func mustScenario(t *testing.T, file string) suite.Scenario {
 	}
 	return sc
 }
+
+// panicking is a Driver whose DND-on panics, as a buggy adapter might.
+type panicking struct{ drive.Driver }
+
+func (panicking) DNDOn(context.Context, drive.Request) error { panic("adapter bug") }
+
+// TestAFlowThatPanicsFailsItsOwnSpec: a flow runs outside its Ginkgo spec, so a panic of the
+// Driver is caught there and becomes its play's error, instead of ending the process without a
+// report.
+func TestAFlowThatPanicsFailsItsOwnSpec(t *testing.T) {
+	env := startReference(t, map[string]string{"AGENTSTATE_PARALLEL": "2"})
+	env.Driver = panicking{env.Driver}
+	var flows suite.Flows
+	flows.Add("dnd", mustScenario(t, "dnd.json"), 1)
+	flows.Start(t.Context(), env, nil)
+	plays, err := flows.Result(t.Context(), env, "dnd")
+	if err != nil || len(plays) != 1 || plays[0].Err == nil || !strings.Contains(plays[0].Err.Error(), "panic: adapter bug") {
+		t.Fatalf("the panicking flow gave %v, %+v; want its play's error to name the panic", err, plays)
+	}
+}
