@@ -54,11 +54,13 @@ type Config struct {
 const reference = "reference"
 
 // DefaultParallel is AGENTSTATE_PARALLEL's default: more than the suite's flows and per-event
-// specs (23), so that the whole suite takes about as long as its longest flow (BENCHMARKS.md).
+// specs (22), so that the whole suite takes about as long as its longest flow (BENCHMARKS.md).
 const DefaultParallel = 32
 
-// ConfigFromEnv reads the configuration. The broker defaults to the embedded one, which the
-// suite creates the topic on.
+// ConfigFromEnv reads the whole configuration, once: the broker, the system under test and its
+// adapter, the fault, and the suite's settings. The broker defaults to the embedded one, which the
+// suite creates the topic on. The adapter's settings are checked when the driver is chosen
+// (NewDriver), as Start does.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	bc, err := broker.FromEnv(getenv)
 	if err != nil {
