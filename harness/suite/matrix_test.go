@@ -43,6 +43,13 @@ type run struct {
 	report junit
 }
 
+// orderDependent lists the faults whose failing specs depend on the order the flows published
+// in, with the reason: for them the matrix asks only that both modes catch the fault, not on the
+// same specs.
+var orderDependent = map[string]string{
+	sut.FaultAgentOnTwoPartitions: "its partitioner goes round-robin over the whole producer, so which agent's events land on a second partition depends on which flows published before them, in a random spec order as much as at once",
+}
+
 // matrixModes are the AGENTSTATE_PARALLEL settings the detection matrix runs the suite with: its
 // flows one after another, and at once (the default).
 var matrixModes = []string{"1", ""}
@@ -50,7 +57,7 @@ var matrixModes = []string{"1", ""}
 // TestDetectionMatrix runs the whole conformance suite against the reference producer, correct
 // and with each fault of the catalogue, with its flows one after another (AGENTSTATE_PARALLEL=1)
 // and at once (the default): correct, it must pass; with any fault, fail, and on the same specs
-// in both modes. The matrix, with the specs each fault failed, is written to
+// in both modes (but for the faults of orderDependent, each with its reason). The matrix, with the specs each fault failed, is written to
 // reports/detection-matrix.md. It also checks that each run's JUnit report is well formed and
 // agrees with the exit code.
 func TestDetectionMatrix(t *testing.T) {
@@ -76,7 +83,9 @@ func TestDetectionMatrix(t *testing.T) {
 	wg.Wait()
 	for i := 0; i < len(runs); i += len(matrixModes) {
 		serial, parallel := runs[i], runs[i+1]
-		if (serial.code == 0) != (parallel.code == 0) || strings.Join(serial.failed, "\n") != strings.Join(parallel.failed, "\n") {
+		_, anyOrder := orderDependent[serial.fault]
+		sameSpecs := anyOrder || strings.Join(serial.failed, "\n") == strings.Join(parallel.failed, "\n")
+		if (serial.code == 0) != (parallel.code == 0) || (len(serial.failed) == 0) != (len(parallel.failed) == 0) || !sameSpecs {
 			t.Errorf("fault %q: one after another the suite exits %d failing %v; at once it exits %d failing %v", serial.fault, serial.code, serial.failed, parallel.code, parallel.failed)
 		}
 	}
@@ -160,7 +169,7 @@ func failures(t *testing.T, fault string, j junit) []string {
 
 func writeMatrix(t *testing.T, path string, runs []run) {
 	var b strings.Builder
-	b.WriteString("# Detection matrix\n\nThe conformance suite run against the reference producer, correct and with each fault (`make test`, TestDetectionMatrix), with its flows one after another (AGENTSTATE_PARALLEL=1) and at once (the default); both catch the same faults on the same specs, so each fault's row is the parallel run's.\n\n")
+	b.WriteString("# Detection matrix\n\nThe conformance suite run against the reference producer, correct and with each fault (`make test`, TestDetectionMatrix), with its flows one after another (AGENTSTATE_PARALLEL=1) and at once (the default); both catch the same faults on the same specs (but for those whose failing specs depend on the order flows published in: agent-on-two-partitions), and each fault's row is the parallel run's.\n\n")
 	b.WriteString("| fault | exit | caught | failing specs |\n|---|---|---|---|\n")
 	for _, r := range runs {
 		if r.mode == "1" {
