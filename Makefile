@@ -73,6 +73,15 @@ bench:
 	@if [ -f $(REPORT_DIR)/bench-base.txt ]; then $(BENCHSTAT) $(REPORT_DIR)/bench-base.txt $(REPORT_DIR)/bench.txt; \
 	else $(BENCHSTAT) $(REPORT_DIR)/bench.txt; echo "(copy $(REPORT_DIR)/bench.txt to $(REPORT_DIR)/bench-base.txt to compare the next run with it)"; fi
 
+# The suite's wall time against a service behind the HTTP adapter that publishes 500 ms after it
+# answers, with AGENTSTATE_SETTLE=1s, on an embedded broker: the longest flow alone, then the whole
+# suite one flow after another and at once; written to BENCHMARKS.md (harness/scripts/benchsuite).
+.PHONY: bench-suite
+bench-suite:
+	@mkdir -p .cache
+	$(GO) test -c -o .cache/specs.test ./specs
+	$(GO) run ./harness/scripts/benchsuite -suite $(CURDIR)/.cache/specs.test -benchmarks BENCHMARKS.md
+
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o .cache/bin/agentstate ./harness/cmd/agentstate
 

@@ -6,6 +6,7 @@ package specs_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,10 +25,35 @@ import (
 // env is the run's world: broker, system under test, collector.
 var env *suite.Env
 
+// cfg is the run's configuration, read once from the AGENTSTATE_* variables; cfgErr says what is
+// wrong with them, which BeforeSuite reports.
+var cfg, cfgErr = suite.ConfigFromEnv(os.Getenv)
+
+// selected holds the full text of every spec the run's labels, focus and skips select, as
+// Ginkgo's preview of the run says: BeforeSuite starts only their flows ahead.
+var selected = map[string]bool{}
+
 func TestSpecs(t *testing.T) {
 	RegisterFailHandler(Fail)
+	for _, r := range PreviewSpecs("voice-agentstate conformance").SpecReports {
+		if r.LeafNodeType == types.NodeTypeIt && r.State != types.SpecStateSkipped && r.State != types.SpecStatePending {
+			selected[r.FullText()] = true
+		}
+	}
 	RunSpecs(t, "voice-agentstate conformance")
 }
+
+// procsRefused is why the suite refuses ginkgo --procs: its flows already run at once in one
+// process, and several processes would each start a broker, a collector and a system under test,
+// and each judge a part of the stream.
+const procsRefused = "ginkgo --procs (or -p) is refused: the suite runs its flows at once inside one process " +
+	"(AGENTSTATE_PARALLEL, default %d), against one broker, one collector and one system under test, and judges the whole " +
+	"stream once; %d processes would each start their own and judge only a part. Run it without --procs; " +
+	"set AGENTSTATE_PARALLEL to change how many flows run at once"
+
+// runFlows is the context of the flows BeforeSuite starts: it outlives BeforeSuite, and
+// AfterSuite ends it.
+var runFlows, stopFlows = context.WithCancel(context.Background())
 
 // must fails the node on an error, saying what was being done and the error's chain once, as
 // text: Gomega's HaveOccurred prints every wrapped error's struct, which repeats the sentence
@@ -46,9 +72,9 @@ func must(err error, what string) {
 // reportDir is AGENTSTATE_REPORT_DIR, or reports/conformance at the top of the repository (or of
 // the working directory, for a test binary run elsewhere).
 func reportDir() string {
-	if dir := os.Getenv("AGENTSTATE_REPORT_DIR"); dir != "" {
+	if dir := cfg.ReportDir; dir != "" {
 		// The suite runs in specs/: a relative directory is the user's, where they ran from.
-		if wd := os.Getenv("AGENTSTATE_WORKDIR"); wd != "" && !filepath.IsAbs(dir) {
+		if wd := cfg.Adapter.Workdir; wd != "" && !filepath.IsAbs(dir) {
 			return filepath.Join(wd, dir)
 		}
 		return dir
@@ -63,21 +89,34 @@ func reportDir() string {
 }
 
 var _ = BeforeSuite(func(ctx SpecContext) {
-	cfg, err := suite.ConfigFromEnv(os.Getenv)
-	must(err, "settings")
-	cfg.ReportDir = reportDir()
-	must(suite.ClearReports(cfg.ReportDir), "clear the reports of an earlier run")
-	env, err = suite.Start(ctx, cfg, os.Getenv)
+	if c, _ := GinkgoConfiguration(); c.ParallelTotal > 1 {
+		Fail(fmt.Sprintf(procsRefused, suite.DefaultParallel, c.ParallelTotal))
+	}
+	must(cfgErr, "settings")
+	run := cfg
+	run.ReportDir = reportDir()
+	run.Progress, run.Terminal = os.Stdout, isTerminal(os.Stdout)
+	must(suite.ClearReports(run.ReportDir), "clear the reports of an earlier run")
+	var err error
+	env, err = suite.Start(ctx, run)
 	must(err, "start the broker, the collector and the system under test")
 	AddReportEntry("broker", env.Broker.Info().String())
 	AddReportEntry("system under test", cfg.SUT+" "+cfg.Fault)
+	flows.Start(runFlows, env, func(name string) bool { return selected[name] })
 }, NodeTimeout(2*time.Minute))
+
+// isTerminal says whether f is a terminal (ginkgo hands a serial suite its own standard output).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
 
 // stream is the summary of the whole consumed stream, made by AfterSuite; ReportAfterSuite adds
 // the run's outcome and writes it. nil when the stream was never judged.
 var stream *suite.Summary
 
 var _ = AfterSuite(func() {
+	stopFlows()
 	if env == nil {
 		return
 	}
@@ -98,6 +137,9 @@ var _ = AfterSuite(func() {
 	for _, f := range rep.Violations {
 		violations = append(violations, f.String())
 	}
+	// With flows at once, an event belongs to the flow that owns its DN; one on no flow's DN
+	// was judged by no step, and is a finding of its own.
+	violations = append(violations, env.Unowned()...)
 	Expect(violations).To(BeEmpty(), "the consumed stream breaks the contract (re-check it with: agentstate verify --initial-state clean --service-key %s %s)", env.Cfg.ServiceKey, filepath.Join(env.Cfg.ReportDir, "capture.jsonl"))
 })
 
@@ -115,7 +157,7 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 	summary := suite.Summary{Coverage: map[string]suite.EventCoverage{}}
 	if stream != nil {
 		summary = *stream
-	} else if cfg, err := suite.ConfigFromEnv(os.Getenv); err == nil {
+	} else if cfgErr == nil {
 		summary.SUT, summary.Fault = cfg.SUT, cfg.Fault
 	}
 	summary.Run = runOf(r)
@@ -125,7 +167,7 @@ var _ = ReportAfterSuite("JUnit and JSON reports, and the summary", func(r Repor
 		Expect(summary.Decide()).NotTo(Equal(suite.VerdictFail), "the suite verified nothing (see %s)", filepath.Join(dir, suite.SummaryMD))
 		// A filtered run judged part of the contract: it is no certification, so it is not a
 		// green either, unless asked for (a person running a few specs while working on them).
-		if summary.Decide() == suite.VerdictPartial && os.Getenv("AGENTSTATE_ALLOW_PARTIAL") != "true" {
+		if summary.Decide() == suite.VerdictPartial && !cfg.AllowPartial {
 			Fail("a filtered run (" + summary.Run.Filter + ") certifies only part of the contract, so it exits non-zero; set AGENTSTATE_ALLOW_PARTIAL=true to accept it (see " + filepath.Join(dir, suite.SummaryMD) + ")")
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 )
 
 // script is the exec adapter of the tests: harness/scripts/exec-adapter.sh.
@@ -37,7 +38,7 @@ func TestExecDrivesTheReferenceEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs, err := drive.Tour(t.Context(), a, &drive.RefIDs{}, drive.DefaultCast())
+	devs, err := drivetest.Tour(t.Context(), a, &drive.RefIDs{}, drivetest.DefaultCast())
 	if err != nil || len(devs) > 0 {
 		t.Fatalf("tour over exec: %v %v", err, devs)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -50,7 +51,7 @@ func fakeServer(t testing.TB, respond http.HandlerFunc) *httptest.Server {
 func directTour(t testing.TB) []sut.Message {
 	t.Helper()
 	p, mem := reference(t)
-	if devs, err := drive.Tour(t.Context(), p, &drive.RefIDs{}, drive.DefaultCast()); err != nil || len(devs) > 0 {
+	if devs, err := drivetest.Tour(t.Context(), p, &drive.RefIDs{}, drivetest.DefaultCast()); err != nil || len(devs) > 0 {
 		t.Fatalf("direct tour: %v %v", err, devs)
 	}
 	return mem.Messages()

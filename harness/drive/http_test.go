@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 )
 
 func TestHTTPDrivesTheReferenceEndToEnd(t *testing.T) {
@@ -20,7 +21,7 @@ func TestHTTPDrivesTheReferenceEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs, err := drive.Tour(t.Context(), a, &drive.RefIDs{}, drive.DefaultCast())
+	devs, err := drivetest.Tour(t.Context(), a, &drive.RefIDs{}, drivetest.DefaultCast())
 	if err != nil || len(devs) > 0 {
 		t.Fatalf("tour over HTTP: %v %v", err, devs)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 )
 
 // TestTourRecordsWhatShouldHaveBeenRefused drives a system that performs everything: each step
@@ -16,7 +17,7 @@ func TestTourRecordsWhatShouldHaveBeenRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs, err := drive.Tour(t.Context(), a, &drive.RefIDs{}, drive.DefaultCast())
+	devs, err := drivetest.Tour(t.Context(), a, &drive.RefIDs{}, drivetest.DefaultCast())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestTourStopsWhenALawfulStepIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = drive.Tour(t.Context(), a, &drive.RefIDs{}, drive.DefaultCast())
+	_, err = drivetest.Tour(t.Context(), a, &drive.RefIDs{}, drivetest.DefaultCast())
 	if !errors.Is(err, drive.ErrInvalidRequest) || !strings.HasPrefix(err.Error(), "tour step 1 (login 1001 on DN 5001): ") {
 		t.Fatalf("got %v, want the refusal of step 1", err)
 	}
@@ -54,7 +55,7 @@ func TestTourStopsOnAnAdapterFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = drive.Tour(t.Context(), a, &drive.RefIDs{}, drive.DefaultCast())
+	_, err = drivetest.Tour(t.Context(), a, &drive.RefIDs{}, drivetest.DefaultCast())
 	var ae *drive.AdapterError
 	if !errors.As(err, &ae) {
 		t.Fatalf("got %v, want an adapter error", err)
@@ -63,17 +64,17 @@ func TestTourStopsOnAnAdapterFailure(t *testing.T) {
 
 func TestTourRefusesABadCast(t *testing.T) {
 	p, _ := reference(t)
-	for name, change := range map[string]func(*drive.Cast){
-		"an agent named like a DN": func(c *drive.Cast) { c.Agents[0] = c.DNs[2] },
-		"a DN twice":               func(c *drive.Cast) { c.DNs[3] = c.DNs[0] },
-		"no tenant":                func(c *drive.Cast) { c.Tenant = "" },
-		"a tenant with ':'":        func(c *drive.Cast) { c.Tenant = "t:1" },
-		"no queue":                 func(c *drive.Cast) { c.Queue = "" },
+	for name, change := range map[string]func(*drivetest.Cast){
+		"an agent named like a DN": func(c *drivetest.Cast) { c.Agents[0] = c.DNs[2] },
+		"a DN twice":               func(c *drivetest.Cast) { c.DNs[3] = c.DNs[0] },
+		"no tenant":                func(c *drivetest.Cast) { c.Tenant = "" },
+		"a tenant with ':'":        func(c *drivetest.Cast) { c.Tenant = "t:1" },
+		"no queue":                 func(c *drivetest.Cast) { c.Queue = "" },
 	} {
-		c := drive.DefaultCast()
+		c := drivetest.DefaultCast()
 		change(&c)
 		var usage *drive.UsageError
-		if _, err := drive.Tour(t.Context(), p, &drive.RefIDs{}, c); !errors.As(err, &usage) {
+		if _, err := drivetest.Tour(t.Context(), p, &drive.RefIDs{}, c); !errors.As(err, &usage) {
 			t.Errorf("%s: got %v, want a usage error", name, err)
 		}
 	}

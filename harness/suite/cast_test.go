@@ -26,7 +26,7 @@ func (f *forwardRecorder) SetForward(_ context.Context, r drive.Forward) error {
 // literal name); only a literal number is sent as written. The event must echo what was sent.
 func TestForwardTargetsAreDNsOfTheirOwn(t *testing.T) {
 	rec := &forwardRecorder{}
-	env := &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Refs: &drive.RefIDs{}, Driver: rec}
+	env := &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Driver: rec}
 	c := env.NewCast()
 	for _, target := range []string{"T", "5999"} {
 		st, err := c.Step(suite.Stimulus{Do: drive.StimulusSetForward, DN: "D", Target: target, Mode: drive.CallForwarding, Expect: []string{"EventForwardSet"}})
@@ -71,7 +71,7 @@ func TestARepeatedOutageMayBeRefused(t *testing.T) {
 	if repeated == nil {
 		t.Fatal("the outage flow has no repeated out-of-service step")
 	}
-	env := &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Refs: &drive.RefIDs{}, Driver: &forwardRecorder{}}
+	env := &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Driver: &forwardRecorder{}}
 	st, err := env.NewCast().Step(*repeated)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ package suite
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,18 +22,45 @@ type Config struct {
 	ReportDir string        // AGENTSTATE_REPORT_DIR: where reports go (default reports/conformance under the repository)
 	Tenant    string        // AGENTSTATE_TENANT: the tenant of every request (default t1)
 	Prefix    string        // AGENTSTATE_ID_PREFIX: agents and DNs are Prefix+n (default: digits unique to the run)
-	SUT       string        // AGENTSTATE_SUT, for the report: reference, http or exec
-	Fault     string        // AGENTSTATE_FAULT, for the report
+	SUT       string        // AGENTSTATE_SUT: reference (the default), http or exec
+	Fault     string        // AGENTSTATE_FAULT: a fault of the reference producer
+	Adapter   Adapter       // how an adapter reaches the team's service (AGENTSTATE_SUT_URL, _COMMAND, _TIMEOUT, AGENTSTATE_WORKDIR)
 	// ClockTolerance is AGENTSTATE_CLOCK_TOLERANCE: how far an event's time may lie outside the
 	// window from its stimulus to the moment its events were seen (default 1m; see step.time).
 	ClockTolerance time.Duration
 	// ServiceKey is AGENTSTATE_SERVICE_KEY: how the system under test keys its service events, for
 	// the judging of the whole stream (default agent, as the reference producer keys them).
 	ServiceKey check.ServiceKey
+	// Scenarios is AGENTSTATE_SCENARIOS: a directory of scenario files to run instead of the
+	// built-in ones ("": the built-in ones).
+	Scenarios string
+	// AllowPartial is AGENTSTATE_ALLOW_PARTIAL=true: a filtered run that passes exits 0, although
+	// it certifies only part of the contract.
+	AllowPartial bool
+	// Parallel is AGENTSTATE_PARALLEL: how many flows and per-event specs run at once against the
+	// one broker, collector and system under test, so that their settle windows overlap (default
+	// DefaultParallel; 1 runs them one after another, each when its spec runs).
+	Parallel int
+	// Progress, if set, is where a line saying which flows run and what each waits for goes while
+	// they run: every 2 seconds when Terminal, else every 10 seconds at most.
+	Progress io.Writer
+	// Terminal says Progress is a terminal, where the lines name each flow on a line of its own.
+	Terminal bool
+	// Colour dims the progress lines on a terminal; off with TERM=dumb or NO_COLOR set.
+	Colour bool
 }
 
-// ConfigFromEnv reads the configuration. The broker defaults to the embedded one, which the
-// suite creates the topic on.
+// reference is AGENTSTATE_SUT's default: the built-in reference producer.
+const reference = "reference"
+
+// DefaultParallel is AGENTSTATE_PARALLEL's default: more than the suite's flows and per-event
+// specs (22), so that the whole suite takes about as long as its longest flow (BENCHMARKS.md).
+const DefaultParallel = 32
+
+// ConfigFromEnv reads the whole configuration, once: the broker, the system under test and its
+// adapter, the fault, and the suite's settings. The broker defaults to the embedded one, which the
+// suite creates the topic on. The adapter's settings are checked when the driver is chosen
+// (NewDriver), as Start does.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	bc, err := broker.FromEnv(getenv)
 	if err != nil {
@@ -42,9 +71,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	c := Config{Broker: bc, Timeout: 10 * time.Second, Settle: time.Second, ClockTolerance: time.Minute, Tenant: "t1",
 		ReportDir: getenv("AGENTSTATE_REPORT_DIR"), Prefix: getenv("AGENTSTATE_ID_PREFIX"),
-		SUT: orDefault(getenv("AGENTSTATE_SUT"), "reference"), Fault: getenv("AGENTSTATE_FAULT")}
-	if c.SUT == "reference" {
+		SUT: orDefault(getenv(EnvSUT), reference), Fault: getenv(EnvFault),
+		Adapter: Adapter{URL: getenv(EnvURL), Command: getenv(EnvCommand), Timeout: getenv(EnvTimeout), Workdir: getenv(EnvWorkdir)}}
+	if c.SUT == reference {
 		c.Settle = 0
+	}
+	c.Colour = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	c.Scenarios, c.AllowPartial = getenv("AGENTSTATE_SCENARIOS"), getenv("AGENTSTATE_ALLOW_PARTIAL") == "true"
+	if c.Parallel, err = parallelOf(getenv("AGENTSTATE_PARALLEL")); err != nil {
+		return c, err
 	}
 	if v := getenv("AGENTSTATE_TENANT"); v != "" {
 		c.Tenant = v
@@ -69,6 +104,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.Prefix = fmt.Sprintf("%d", time.Now().UnixNano()%1_000_000)
 	}
 	return c, nil
+}
+
+// parallelOf reads AGENTSTATE_PARALLEL: a whole number from 1.
+func parallelOf(v string) (int, error) {
+	if v == "" {
+		return DefaultParallel, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("AGENTSTATE_PARALLEL=%q: expected how many flows may run at once, a whole number from 1 (1 runs them one after another)", v)
+	}
+	return n, nil
 }
 
 func orDefault(v, def string) string {

@@ -15,7 +15,6 @@ import (
 	"github.com/voice-agentstate/conformance/harness/collect"
 	"github.com/voice-agentstate/conformance/harness/drive"
 	"github.com/voice-agentstate/conformance/harness/report"
-	"github.com/voice-agentstate/conformance/harness/sut"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
 
@@ -24,7 +23,6 @@ type Env struct {
 	Cfg       Config
 	Broker    broker.Broker
 	Driver    drive.Driver
-	Refs      *drive.RefIDs
 	Collector *collect.Collector
 
 	pub      *broker.Publisher
@@ -33,12 +31,16 @@ type Env struct {
 	ids      atomic.Int64
 	mu       sync.Mutex
 	requests map[int64]string // the step names of the requests made, by ReferenceID
+	flows    flowBook         // the flows' numbers and runs, and the DNs they own
+	status   *progress        // what each running flow waits for, for the progress lines
 }
 
 // Start starts the broker, the collector (from the topic's current end) and the system under
-// test the environment selects. On error it returns what it started, for Stop.
-func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, error) {
-	e := &Env{Cfg: cfg, Refs: &drive.RefIDs{}}
+// test the configuration selects (Config.NewDriver). On error it returns what it started, for
+// Stop.
+func Start(ctx context.Context, cfg Config) (*Env, error) {
+	e := &Env{Cfg: cfg, status: newProgress(cfg.Progress, cfg.Terminal, cfg.Colour)}
+	e.status.run()
 	var err error
 	if e.Broker, err = broker.Start(ctx, cfg.Broker); err != nil {
 		return e, fmt.Errorf("start broker: %w", err)
@@ -59,7 +61,7 @@ func Start(ctx context.Context, cfg Config, getenv func(string) string) (*Env, e
 	if e.pub, err = broker.NewPublisher(e.Broker); err != nil {
 		return e, err
 	}
-	if e.Driver, err = sut.FromEnv(getenv, e.pub); err != nil {
+	if e.Driver, err = cfg.NewDriver(e.pub); err != nil {
 		return e, err
 	}
 	return e, nil
@@ -82,12 +84,12 @@ func openCapture(dir string) (*os.File, error) {
 // NewAgent returns an agent id not used before in this run.
 func (e *Env) NewAgent() string { return fmt.Sprintf("%s%03d", e.Cfg.Prefix, e.ids.Add(1)) }
 
-// NewDN returns a DN not used before in this run.
-func (e *Env) NewDN() string { return fmt.Sprintf("%s%03d", e.Cfg.Prefix, e.ids.Add(1)) }
-
-// Request returns the common part of a request on a DN, with a fresh ReferenceID.
-func (e *Env) Request(dn string) drive.Request {
-	return drive.Request{Tenant: e.Cfg.Tenant, DN: dn, ReferenceID: e.Refs.Next()}
+// NewDN returns a DN not used before in this run. The run owns it: an event on a DN the run
+// never handed out belongs to no flow (see Unowned).
+func (e *Env) NewDN() string {
+	dn := fmt.Sprintf("%s%03d", e.Cfg.Prefix, e.ids.Add(1))
+	e.flows.own(dn)
+	return dn
 }
 
 // Key is the Kafka key of an agent's events.
@@ -102,6 +104,7 @@ func (e *Env) Stop(ctx context.Context) (*report.Report, error) {
 	}
 	var rep *report.Report
 	var errs []error
+	e.status.close()
 	if e.Collector != nil {
 		var err error
 		rep, err = e.Collector.Stop(ctx)

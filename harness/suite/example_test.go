@@ -122,7 +122,7 @@ func playAgainst(t *testing.T, vars map[string]string, flows []suite.Scenario) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	env, err := suite.Start(ctx, cfg, getenv)
+	env, err := suite.Start(ctx, cfg)
 	if err != nil {
 		env.Stop(ctx)
 		t.Fatal(err)

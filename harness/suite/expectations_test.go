@@ -19,7 +19,7 @@ import (
 // it the events a service might publish, and asks the step's own comparison for its verdict.
 
 func testCast() *Cast {
-	env := &Env{Cfg: Config{Tenant: "t1", Prefix: "77"}, Refs: &drive.RefIDs{}, Driver: nopDriver{}}
+	env := &Env{Cfg: Config{Tenant: "t1", Prefix: "77"}, Driver: nopDriver{}}
 	return env.NewCast()
 }
 
@@ -84,7 +84,7 @@ func TestALoginMayAnnounceTheAgentNotReady(t *testing.T) {
 	st := step(t, c, Stimulus{Do: drive.StimulusLogin, Agent: "A", DN: "D", Queue: "7001", WorkMode: drive.ManualIn, Expect: []string{"EventAgentLogin"}})
 	agent, dn, ref := c.Agent("A"), c.DN("D"), st.Name
 	key := "t1:" + agent
-	login := got(key, map[string]any{"id": "EventAgentLogin", "ThisDN": dn, "AgentID": agent, "ThisQueue": "7001", "ReferenceID": int64(1)})
+	login := got(key, map[string]any{"id": "EventAgentLogin", "ThisDN": dn, "AgentID": agent, "ThisQueue": "7001", "ReferenceID": st.ReferenceID})
 	notReady := got(key, map[string]any{"id": "EventAgentNotReady", "ThisDN": dn, "AgentID": agent})
 	for _, c := range []struct {
 		name string

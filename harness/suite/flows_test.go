@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func flowStep(t *testing.T, file string, match func(suite.Stimulus) bool) ([]sui
 }
 
 func testEnv() *suite.Env {
-	return &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Refs: &drive.RefIDs{}, Driver: &forwardRecorder{}}
+	return &suite.Env{Cfg: suite.Config{Tenant: "t1", Prefix: "77"}, Driver: &forwardRecorder{}}
 }
 
 // seen is an event of a DN, as a flow's earlier step would have seen it.
@@ -137,11 +138,10 @@ func TestAStepCanDependOnWhatItsFlowSaw(t *testing.T) {
 			}
 			refusal := suite.Outcome{Step: st, Err: drive.ErrNotLoggedIn}
 			refusal.Compare()
-			if len(st.Want) > 0 {
-				st.Want[0].Attrs["ReferenceID"] = int64(1) // the test's events all echo ReferenceID 1
-			}
 			agent := cast.Agent(steps[i].Agent)
-			performed := suite.Outcome{Step: st, Got: []collect.Event{seenOf("EventAgentLogout", dn, agent, 9)}}
+			logout := seenOf("EventAgentLogout", dn, agent, 9)
+			logout.Doc["ReferenceID"] = json.Number(strconv.FormatInt(st.ReferenceID, 10)) // it echoes the step's request
+			performed := suite.Outcome{Step: st, Got: []collect.Event{logout}}
 			performed.Compare()
 			if refusal.OK() != c.refused || performed.OK() == c.refused {
 				t.Fatalf("refusal passes %v, logout event passes %v; want the refusal to pass %v\n%s%s", refusal.OK(), performed.OK(), c.refused, refusal.Report(), performed.Report())

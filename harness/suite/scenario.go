@@ -134,10 +134,15 @@ func (s Stimulus) checkSeen() error {
 // not do exactly what it should: later steps depend on it. It returns the outcomes of the steps
 // played.
 func (s Scenario) Run(ctx context.Context, e *Env) ([]Outcome, error) {
-	cast := e.NewCast()
-	instance := e.stimuli.instance(s.Name)
+	cast, instance, err := e.flowCast(s.Name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	ctx, status := e.status.begin(ctx, s.Name, instance, len(s.Steps))
+	defer status.end()
 	var out []Outcome
 	for i, st := range s.Steps {
+		status.at(i + 1)
 		step, err := cast.Step(st)
 		if err != nil {
 			return out, fmt.Errorf("%s step %d: %w", s.File, i+1, err)

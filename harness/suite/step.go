@@ -102,9 +102,11 @@ func (e *Env) Run(ctx context.Context, s Step) Outcome {
 	if o.Err != nil {
 		want = 0
 	}
+	statusOf(ctx).waits(time.Now().Add(e.Cfg.Timeout), "waits for %d event(s) on DN %s (AGENTSTATE_TIMEOUT)", want, strings.Join(s.DNs, ","))
 	evs, _ := e.Collector.Wait(wctx, mark, func(evs []collect.Event) bool { return len(onDNs(evs)) >= want })
 	o.Deadline = time.Now()
 	if len(onDNs(evs)) >= want {
+		statusOf(ctx).waits(time.Now().Add(e.Cfg.Timeout+e.Cfg.Settle), "watches DN %s for events that should not come (AGENTSTATE_SETTLE %s)", strings.Join(s.DNs, ","), e.Cfg.Settle)
 		evs = e.settle(ctx, mark, func(evs []collect.Event) bool { return len(onDNs(evs)) > len(s.Want) })
 	}
 	o.Ended = time.Now()

@@ -27,7 +27,7 @@ func startEnv(t *testing.T) *suite.Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := suite.Start(t.Context(), cfg, getenv)
+	env, err := suite.Start(t.Context(), cfg)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/voice-agentstate/conformance/harness/diff"
 )
@@ -17,13 +16,10 @@ import (
 type stimulusLog struct {
 	f *os.File
 	w *diff.LogWriter
-
-	mu   sync.Mutex
-	runs map[string]int // how many times each flow started
 }
 
 func openStimulusLog(dir string) (*stimulusLog, error) {
-	l := &stimulusLog{runs: map[string]int{}}
+	l := &stimulusLog{}
 	if dir == "" {
 		return l, nil
 	}
@@ -33,17 +29,6 @@ func openStimulusLog(dir string) (*stimulusLog, error) {
 	}
 	l.f, l.w = f, diff.NewLogWriter(f)
 	return l, nil
-}
-
-// instance numbers a run of a flow, from 1.
-func (l *stimulusLog) instance(flow string) int {
-	if l == nil {
-		return 0
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.runs[flow]++
-	return l.runs[flow]
 }
 
 // step logs one step of a flow's run as it was performed.

@@ -63,15 +63,36 @@ func (s Stimulus) instead() Stimulus {
 // It also keeps the events its steps saw, for the steps whose answer depends on them.
 type Cast struct {
 	env    *Env
+	refs   int64 // the base of its steps' ReferenceIDs: its flow and run
+	steps  int64 // how many steps it made
 	agents map[string]string
 	dns    map[string]string
 	calls  map[string]string
 	seen   []collect.Event
 }
 
-// NewCast returns an empty cast for one scenario or spec.
+// NewCast returns an empty cast for one scenario or spec that is no flow of the run: its steps'
+// ReferenceIDs are those of a flow number of its own.
 func (e *Env) NewCast() *Cast {
-	return &Cast{env: e, agents: map[string]string{}, dns: map[string]string{}, calls: map[string]string{}}
+	c, _, _ := e.flowCast("")
+	return c
+}
+
+// flowCast returns an empty cast for a new run of a flow, and which run it is.
+func (e *Env) flowCast(flow string) (*Cast, int, error) {
+	refs, instance, err := e.flows.start(flow)
+	c := &Cast{env: e, refs: refs, agents: map[string]string{}, dns: map[string]string{}, calls: map[string]string{}}
+	return c, instance, err
+}
+
+// request returns the common part of the request of the cast's next step on a DN, with the
+// step's ReferenceID.
+func (c *Cast) request(dn string) (drive.Request, error) {
+	if c.steps == maxSteps {
+		return drive.Request{}, fmt.Errorf("step %d: a flow has at most %d steps, so that its ReferenceIDs stay its own", c.steps+1, maxSteps)
+	}
+	c.steps++
+	return drive.Request{Tenant: c.env.Cfg.Tenant, DN: dn, ReferenceID: c.refs + c.steps}, nil
 }
 
 // Saw records events a step of the cast saw, in order; Scenario.Run records each step's.
@@ -127,7 +148,10 @@ func (c *Cast) Step(s Stimulus) (Step, error) {
 	if err != nil {
 		return Step{}, err
 	}
-	req := c.env.Request(c.DN(s.DN))
+	req, err := c.request(c.DN(s.DN))
+	if err != nil {
+		return Step{}, err
+	}
 	st := Step{Name: c.describe(s, req), DNs: []string{req.DN}, Do: func(ctx context.Context) error { return do(ctx, req) },
 		ReferenceID: req.ReferenceID, Physical: physical[s.Do]}
 	if s.IfSeen != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // Fault is a way the reference producer can break exactly one part of the contract, to prove
-// that the suite catches a producer that does. Each shows in the published stream of drive.Tour:
+// that the suite catches a producer that does. Each shows in the published stream of drivetest.Tour:
 // as events altered, added or, for silent-logout-on-outage, missing.
 type Fault struct {
 	Name    string // as WithFault and AGENTSTATE_FAULT take it

@@ -11,6 +11,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
@@ -20,7 +21,7 @@ type run struct {
 	msgs []sut.Message
 	evs  []event
 	refs *drive.RefIDs
-	devs []drive.Deviation
+	devs []drivetest.Deviation
 }
 
 func tourRun(t *testing.T, opts ...sut.Opt) run {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/drive/drivetest"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
@@ -77,10 +78,10 @@ func requireValid(t testing.TB, set *contract.Set, msgs []sut.Message) {
 	}
 }
 
-// tour drives drive.Tour with the default cast and fails on any error.
-func tour(t testing.TB, d drive.Driver, refs *drive.RefIDs) []drive.Deviation {
+// tour drives drivetest.Tour with the default cast and fails on any error.
+func tour(t testing.TB, d drive.Driver, refs *drive.RefIDs) []drivetest.Deviation {
 	t.Helper()
-	devs, err := drive.Tour(t.Context(), d, refs, drive.DefaultCast())
+	devs, err := drivetest.Tour(t.Context(), d, refs, drivetest.DefaultCast())
 	if err != nil {
 		t.Fatal(err)
 	}

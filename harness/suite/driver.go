@@ -1,4 +1,4 @@
-package sut
+package suite
 
 import (
 	"errors"
@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
-// The environment variables FromEnv reads.
+// The environment variables that choose the system under test, read by ConfigFromEnv.
 const (
 	EnvSUT     = "AGENTSTATE_SUT"         // reference (default), http or exec
 	EnvURL     = "AGENTSTATE_SUT_URL"     // the HTTP adapter's base URL
@@ -24,13 +25,23 @@ const (
 	EnvWorkdir = "AGENTSTATE_WORKDIR"
 )
 
-// FromEnv returns the Driver the environment selects: the reference producer, publishing through
-// pub, with opts and the fault of AGENTSTATE_FAULT; or an HTTP or exec adapter. A setting that
+// Adapter is how the suite reaches a team's service: the settings of the HTTP and exec adapters,
+// as ConfigFromEnv read them; they are checked when the driver is chosen (NewDriver).
+type Adapter struct {
+	URL     string // AGENTSTATE_SUT_URL
+	Command string // AGENTSTATE_SUT_COMMAND
+	Timeout string // AGENTSTATE_SUT_TIMEOUT
+	Workdir string // AGENTSTATE_WORKDIR
+	_       struct{}
+}
+
+// NewDriver returns the Driver the configuration selects: the reference producer, publishing
+// through pub, with opts and the configuration's fault; or an HTTP or exec adapter. A setting that
 // does not fit the selection is a *drive.UsageError rather than ignored: a URL or command given
 // while the reference producer is selected would otherwise certify the reference instead of the
 // team's service, and a fault asked of an adapter would never be injected.
-func FromEnv(getenv func(string) string, pub Publisher, opts ...Opt) (drive.Driver, error) {
-	s := settings{sut: getenv(EnvSUT), url: getenv(EnvURL), command: getenv(EnvCommand), timeout: getenv(EnvTimeout), fault: getenv(EnvFault), workdir: getenv(EnvWorkdir)}
+func (c Config) NewDriver(pub sut.Publisher, opts ...sut.Opt) (drive.Driver, error) {
+	s := settings{sut: c.SUT, url: c.Adapter.URL, command: c.Adapter.Command, timeout: c.Adapter.Timeout, fault: c.Fault, workdir: c.Adapter.Workdir}
 	d, err := s.driver(pub, opts)
 	if err != nil {
 		return nil, fmt.Errorf("select system under test: %w", err)
@@ -40,9 +51,9 @@ func FromEnv(getenv func(string) string, pub Publisher, opts ...Opt) (drive.Driv
 
 type settings struct{ sut, url, command, timeout, fault, workdir string }
 
-func (s settings) driver(pub Publisher, opts []Opt) (drive.Driver, error) {
+func (s settings) driver(pub sut.Publisher, opts []sut.Opt) (drive.Driver, error) {
 	switch s.sut {
-	case "", "reference":
+	case "", reference:
 		return s.reference(pub, opts)
 	case "http":
 		if err := s.adapterOnly(EnvCommand, s.command); err != nil {
@@ -58,18 +69,18 @@ func (s settings) driver(pub Publisher, opts []Opt) (drive.Driver, error) {
 	return nil, &drive.UsageError{Setting: EnvSUT, Found: s.sut, Expected: "reference, http or exec"}
 }
 
-func (s settings) reference(pub Publisher, opts []Opt) (drive.Driver, error) {
+func (s settings) reference(pub sut.Publisher, opts []sut.Opt) (drive.Driver, error) {
 	for _, v := range [][2]string{{EnvURL, s.url}, {EnvCommand, s.command}, {EnvTimeout, s.timeout}} {
 		if v[1] != "" {
 			return nil, &drive.UsageError{Setting: v[0], Found: v[1], Expected: "it unset with " + EnvSUT + "=reference (the default), or " + EnvSUT + "=http or exec to drive your adapter"}
 		}
 	}
 	if s.fault != "" {
-		if _, err := ParseFault(s.fault); err != nil {
+		if _, err := sut.ParseFault(s.fault); err != nil {
 			return nil, renamed(err, EnvFault)
 		}
 	}
-	p, err := New(pub, append(opts, WithFault(s.fault))...)
+	p, err := sut.New(pub, append(opts, sut.WithFault(s.fault))...)
 	if err != nil {
 		return nil, err
 	}

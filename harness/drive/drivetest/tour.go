@@ -1,8 +1,12 @@
-package drive
+// Package drivetest holds what drive's and sut's tests drive a system with: Tour, one fixed
+// scenario that uses every stimulus. The suite's own stimuli are scenarios (suite.Scenario), the
+// one way a run is scripted; Tour is for tests only.
+package drivetest
 
 import (
 	"context"
 	"fmt"
+	"github.com/voice-agentstate/conformance/harness/drive"
 	"strings"
 )
 
@@ -35,12 +39,12 @@ func (c Cast) validate() error {
 	seen := map[string]bool{}
 	for _, n := range names {
 		if n == "" || seen[n] {
-			return &UsageError{Setting: "cast", Found: strings.Join(names, " "), Expected: "agents and DNs that are all non-empty and distinct"}
+			return &drive.UsageError{Setting: "cast", Found: strings.Join(names, " "), Expected: "agents and DNs that are all non-empty and distinct"}
 		}
 		seen[n] = true
 	}
 	if c.Tenant == "" || strings.Contains(c.Tenant, ":") || c.Queue == "" {
-		return &UsageError{Setting: "cast", Found: c.Tenant + " " + c.Queue, Expected: "a tenant without ':' and a queue"}
+		return &drive.UsageError{Setting: "cast", Found: c.Tenant + " " + c.Queue, Expected: "a tenant without ':' and a queue"}
 	}
 	return nil
 }
@@ -72,17 +76,17 @@ func (d Deviation) String() string {
 // an adapter failure. A step it performs although the contract asks for a refusal is returned as
 // a Deviation, and the tour goes on: the events it caused are the evidence. Any refusal will do
 // where one is due: systems word their refusals differently.
-func Tour(ctx context.Context, d Driver, refs *RefIDs, c Cast) ([]Deviation, error) {
+func Tour(ctx context.Context, d drive.Driver, refs *drive.RefIDs, c Cast) ([]Deviation, error) {
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("tour: %w", err)
 	}
 	t := &tour{d: d, cast: c, conns: map[string]string{}}
 	var devs []Deviation
 	for i, s := range t.steps() {
-		err := s.do(ctx, Request{Tenant: c.Tenant, DN: s.dn, ReferenceID: refs.Next()})
+		err := s.do(ctx, drive.Request{Tenant: c.Tenant, DN: s.dn, ReferenceID: refs.Next()})
 		what := s.what + " on DN " + s.dn
 		switch {
-		case s.want == nil && err == nil, s.want != nil && IsRefusal(err):
+		case s.want == nil && err == nil, s.want != nil && drive.IsRefusal(err):
 		case s.want != nil && err == nil:
 			devs = append(devs, Deviation{Step: i + 1, What: what, Want: s.want})
 		default:
@@ -93,7 +97,7 @@ func Tour(ctx context.Context, d Driver, refs *RefIDs, c Cast) ([]Deviation, err
 }
 
 type tour struct {
-	d     Driver
+	d     drive.Driver
 	cast  Cast
 	conns map[string]string // the call of each DN, as off-hook returned it
 }
@@ -102,7 +106,7 @@ type step struct {
 	what string
 	dn   string
 	want error // nil: the contract allows the step; else the refusal it asks for
-	do   func(context.Context, Request) error
+	do   func(context.Context, drive.Request) error
 }
 
 func (t *tour) steps() []step {
@@ -110,27 +114,27 @@ func (t *tour) steps() []step {
 	a0, a1 := c.Agents[0], c.Agents[1]
 	seat, super, busy, idle := c.DNs[0], c.DNs[1], c.DNs[2], c.DNs[3]
 	s := []step{
-		{"login " + a0, seat, nil, t.login(a0, ManualIn)},
+		{"login " + a0, seat, nil, t.login(a0, drive.ManualIn)},
 		{"login " + a0 + " again", seat, nil, t.login(a0, "")},
-		{"ready " + a0, seat, nil, t.ready(a0, ManualIn)},
-		{"not-ready " + a0, seat, nil, t.notReady(a0, AuxWork)},
-		{"not-ready " + a0 + " again, after call work", seat, nil, t.notReady(a0, AfterCallWork)},
-		{"ready " + a0 + " auto-in", seat, nil, t.ready(a0, AutoIn)},
+		{"ready " + a0, seat, nil, t.ready(a0, drive.ManualIn)},
+		{"not-ready " + a0, seat, nil, t.notReady(a0, drive.AuxWork)},
+		{"not-ready " + a0 + " again, after call work", seat, nil, t.notReady(a0, drive.AfterCallWork)},
+		{"ready " + a0 + " auto-in", seat, nil, t.ready(a0, drive.AutoIn)},
 		{"dnd-on", seat, nil, t.d.DNDOn},
 		{"dnd-off", seat, nil, t.d.DNDOff},
-		{"set-forward to " + super, seat, nil, t.forward(super, CallForwarding)},
-		{"set-forward send-all-calls to " + super, seat, nil, t.forward(super, SendAllCalls)},
+		{"set-forward to " + super, seat, nil, t.forward(super, drive.CallForwarding)},
+		{"set-forward send-all-calls to " + super, seat, nil, t.forward(super, drive.SendAllCalls)},
 		{"cancel-forward", seat, nil, t.d.CancelForward},
 		{"off-hook", seat, nil, t.offHook},
-		{"mute-on", seat, nil, t.mute(RoleOrigination, true)},
-		{"mute-off", seat, nil, t.mute(RoleOrigination, false)},
+		{"mute-on", seat, nil, t.mute(drive.RoleOrigination, true)},
+		{"mute-off", seat, nil, t.mute(drive.RoleOrigination, false)},
 		{"on-hook", seat, nil, t.d.OnHook},
 		{"off-hook of the supervisor", super, nil, t.offHook},
-		{"mute-off of an observer, who joined muted", super, nil, t.mute(RoleObserver, false)},
+		{"mute-off of an observer, who joined muted", super, nil, t.mute(drive.RoleObserver, false)},
 		{"on-hook of the supervisor", super, nil, t.d.OnHook},
 		{"logout " + a0, seat, nil, t.logout(a0)},
-		{"logout " + a0 + " again", seat, ErrNotLoggedIn, t.logout(a0)},
-		{"ready " + a0 + " while logged out", seat, ErrNotLoggedIn, t.ready(a0, ManualIn)},
+		{"logout " + a0 + " again", seat, drive.ErrNotLoggedIn, t.logout(a0)},
+		{"ready " + a0 + " while logged out", seat, drive.ErrNotLoggedIn, t.ready(a0, drive.ManualIn)},
 	}
 	s = append(s, t.hangUps(seat)...)
 	return append(s, t.outages(a1, busy, idle)...)
@@ -140,65 +144,67 @@ func (t *tour) steps() []step {
 func (t *tour) hangUps(dn string) []step {
 	return []step{
 		{"off-hook", dn, nil, t.offHook},
-		{"mute-on", dn, nil, t.mute(RoleOrigination, true)},
+		{"mute-on", dn, nil, t.mute(drive.RoleOrigination, true)},
 		{"on-hook of a muted call", dn, nil, t.d.OnHook},
-		{"mute-off of the ended call", dn, ErrInvalidConnID, t.mute(RoleOrigination, false)},
+		{"mute-off of the ended call", dn, drive.ErrInvalidConnID, t.mute(drive.RoleOrigination, false)},
 		{"off-hook", dn, nil, t.offHook},
-		{"mute-off of a new call, never muted", dn, ErrInvalidState, t.mute(RoleOrigination, false)},
+		{"mute-off of a new call, never muted", dn, drive.ErrInvalidState, t.mute(drive.RoleOrigination, false)},
 		{"on-hook", dn, nil, t.d.OnHook},
 	}
 }
 
 func (t *tour) outages(agent, busy, idle string) []step {
 	return []step{
-		{"login " + agent, busy, nil, t.login(agent, AutoIn)},
+		{"login " + agent, busy, nil, t.login(agent, drive.AutoIn)},
 		{"ready " + agent + " in no named mode", busy, nil, t.ready(agent, "")},
 		{"off-hook", busy, nil, t.offHook},
 		{"out-of-service with an agent and a call", busy, nil, t.d.OutOfService},
-		{"ready " + agent + " during the outage", busy, ErrOutOfService, t.ready(agent, ManualIn)},
+		{"ready " + agent + " during the outage", busy, drive.ErrOutOfService, t.ready(agent, drive.ManualIn)},
 		{"login " + agent + " during the outage", busy, nil, t.login(agent, "")},
 		{"out-of-service again", busy, nil, t.d.OutOfService},
 		{"back-in-service", busy, nil, t.d.BackInService},
 		{"logout " + agent, busy, nil, t.logout(agent)},
 		{"out-of-service of a DN no agent used", idle, nil, t.d.OutOfService},
-		{"dnd-on during the outage", idle, ErrOutOfService, t.d.DNDOn},
-		{"off-hook during the outage", idle, ErrOutOfService, t.offHook},
-		{"on-hook during the outage", idle, ErrOutOfService, t.d.OnHook},
-		{"dnd-off during the outage", idle, ErrOutOfService, t.d.DNDOff},
+		{"dnd-on during the outage", idle, drive.ErrOutOfService, t.d.DNDOn},
+		{"off-hook during the outage", idle, drive.ErrOutOfService, t.offHook},
+		{"on-hook during the outage", idle, drive.ErrOutOfService, t.d.OnHook},
+		{"dnd-off during the outage", idle, drive.ErrOutOfService, t.d.DNDOff},
 		{"back-in-service", idle, nil, t.d.BackInService},
-		{"back-in-service while in service", idle, ErrInvalidState, t.d.BackInService},
+		{"back-in-service while in service", idle, drive.ErrInvalidState, t.d.BackInService},
 	}
 }
 
-func (t *tour) login(agent string, m WorkMode) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error {
-		return t.d.Login(ctx, Login{Request: r, Agent: agent, Queue: t.cast.Queue, WorkMode: m})
+func (t *tour) login(agent string, m drive.WorkMode) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		return t.d.Login(ctx, drive.Login{Request: r, Agent: agent, Queue: t.cast.Queue, WorkMode: m})
 	}
 }
 
-func (t *tour) logout(agent string) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error { return t.d.Logout(ctx, Logout{Request: r, Agent: agent}) }
-}
-
-func (t *tour) ready(agent string, m WorkMode) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error {
-		return t.d.Ready(ctx, Ready{Request: r, Agent: agent, WorkMode: m})
+func (t *tour) logout(agent string) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		return t.d.Logout(ctx, drive.Logout{Request: r, Agent: agent})
 	}
 }
 
-func (t *tour) notReady(agent string, m WorkMode) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error {
-		return t.d.NotReady(ctx, NotReady{Request: r, Agent: agent, WorkMode: m, Reasons: map[string]string{"Reason": "Break"}})
+func (t *tour) ready(agent string, m drive.WorkMode) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		return t.d.Ready(ctx, drive.Ready{Request: r, Agent: agent, WorkMode: m})
 	}
 }
 
-func (t *tour) forward(target string, m ForwardMode) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error {
-		return t.d.SetForward(ctx, Forward{Request: r, Target: target, Mode: m})
+func (t *tour) notReady(agent string, m drive.WorkMode) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		return t.d.NotReady(ctx, drive.NotReady{Request: r, Agent: agent, WorkMode: m, Reasons: map[string]string{"Reason": "Break"}})
 	}
 }
 
-func (t *tour) offHook(ctx context.Context, r Request) error {
+func (t *tour) forward(target string, m drive.ForwardMode) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		return t.d.SetForward(ctx, drive.Forward{Request: r, Target: target, Mode: m})
+	}
+}
+
+func (t *tour) offHook(ctx context.Context, r drive.Request) error {
 	conn, err := t.d.OffHook(ctx, r)
 	if err == nil {
 		t.conns[r.DN] = conn
@@ -206,9 +212,9 @@ func (t *tour) offHook(ctx context.Context, r Request) error {
 	return err
 }
 
-func (t *tour) mute(role Role, on bool) func(context.Context, Request) error {
-	return func(ctx context.Context, r Request) error {
-		m := Mute{Request: r, ConnID: t.conns[r.DN], Role: role}
+func (t *tour) mute(role drive.Role, on bool) func(context.Context, drive.Request) error {
+	return func(ctx context.Context, r drive.Request) error {
+		m := drive.Mute{Request: r, ConnID: t.conns[r.DN], Role: role}
 		if on {
 			return t.d.MuteOn(ctx, m)
 		}

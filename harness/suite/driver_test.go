@@ -1,4 +1,4 @@
-package sut_test
+package suite_test
 
 import (
 	"errors"
@@ -6,14 +6,25 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/voice-agentstate/conformance/harness/drive"
+	"github.com/voice-agentstate/conformance/harness/suite"
 	"github.com/voice-agentstate/conformance/harness/sut"
 )
 
-func TestFromEnv(t *testing.T) {
+// driverFromEnv builds the suite's configuration from getenv, as the specs do once, and the
+// driver it selects, publishing through pub. (These tests were sut's, when sut chose the driver.)
+func driverFromEnv(t *testing.T, getenv func(string) string, pub sut.Publisher) (drive.Driver, error) {
+	t.Helper()
+	cfg, err := suite.ConfigFromEnv(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.NewDriver(pub)
+}
+
+func TestTheConfigurationChoosesTheDriver(t *testing.T) {
 	cases := []struct {
 		name    string
 		env     map[string]string
@@ -41,7 +52,7 @@ func TestFromEnv(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d, err := sut.FromEnv(func(k string) string { return c.env[k] }, &sut.Memory{})
+			d, err := driverFromEnv(t, func(k string) string { return c.env[k] }, &sut.Memory{})
 			if c.want != "" {
 				if err != nil || fmt.Sprintf("%T", d) != c.want {
 					t.Fatalf("got %T, %v; want a %s", d, err, c.want)
@@ -56,9 +67,9 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
-func TestFromEnvInjectsTheFault(t *testing.T) {
+func TestTheConfigurationInjectsTheFault(t *testing.T) {
 	mem := &sut.Memory{}
-	d, err := sut.FromEnv(func(k string) string { return map[string]string{"AGENTSTATE_FAULT": "silent"}[k] }, mem)
+	d, err := driverFromEnv(t, func(k string) string { return map[string]string{"AGENTSTATE_FAULT": "silent"}[k] }, mem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,45 +78,9 @@ func TestFromEnvInjectsTheFault(t *testing.T) {
 	}
 }
 
-func TestFromEnvNeedsAPublisherForTheReference(t *testing.T) {
-	if _, err := sut.FromEnv(func(string) string { return "" }, nil); err == nil {
+func TestTheReferenceNeedsAPublisher(t *testing.T) {
+	if _, err := driverFromEnv(t, func(string) string { return "" }, nil); err == nil {
 		t.Fatal("the reference was built without a publisher")
-	}
-}
-
-// TestConcurrentRequestsKeepOrderPerDN drives many DNs at once: each DN's events come out in the
-// order of its requests, and nothing is lost.
-func TestConcurrentRequestsKeepOrderPerDN(t *testing.T) {
-	p, mem := newProducer(t)
-	var refs drive.RefIDs
-	const dns, rounds = 16, 50
-	var wg sync.WaitGroup
-	for i := range dns {
-		wg.Go(func() {
-			dn := fmt.Sprint(5000 + i)
-			for range rounds {
-				r := drive.Request{Tenant: "t1", DN: dn, ReferenceID: refs.Next()}
-				if err := p.DNDOn(t.Context(), r); err != nil {
-					t.Error(err)
-				}
-				r.ReferenceID = refs.Next()
-				if err := p.DNDOff(t.Context(), r); err != nil {
-					t.Error(err)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	last := map[string]string{}
-	evs := decodeAll(t, mem.Messages())
-	for _, e := range evs {
-		if last[e.str("ThisDN")] == e.id() {
-			t.Fatalf("two %s in a row on DN %s", e.id(), e.str("ThisDN"))
-		}
-		last[e.str("ThisDN")] = e.id()
-	}
-	if len(evs) != dns*rounds*2 {
-		t.Fatalf("%d messages, want %d", len(evs), dns*rounds*2)
 	}
 }
 
@@ -123,14 +98,14 @@ func TestARelativeCommandIsFoundWhereTheUserRanFrom(t *testing.T) {
 			return map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": command, "AGENTSTATE_WORKDIR": dir}[k]
 		}
 	}
-	d, err := sut.FromEnv(env("./my-adapter --env test"), &sut.Memory{})
+	d, err := driverFromEnv(t, env("./my-adapter --env test"), &sut.Memory{})
 	if err != nil {
 		t.Fatalf("./my-adapter in %s: %v", dir, err)
 	}
 	if name := fmt.Sprint(d); !strings.Contains(name, filepath.Join(dir, "my-adapter")) {
 		t.Errorf("the adapter runs %q, want %s", name, filepath.Join(dir, "my-adapter"))
 	}
-	_, err = sut.FromEnv(env("./no-such-adapter"), &sut.Memory{})
+	_, err = driverFromEnv(t, env("./no-such-adapter"), &sut.Memory{})
 	var usage *drive.UsageError
 	if !errors.As(err, &usage) || usage.Setting != "AGENTSTATE_SUT_COMMAND" || !strings.Contains(err.Error(), filepath.Join(dir, "no-such-adapter")) {
 		t.Errorf("a missing ./no-such-adapter: %v; want a usage error naming %s", err, filepath.Join(dir, "no-such-adapter"))
@@ -145,7 +120,7 @@ func TestTheAdapterRunsWhereTheUserRanFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"AGENTSTATE_SUT": "exec", "AGENTSTATE_SUT_COMMAND": "sh ./adapter.sh", "AGENTSTATE_WORKDIR": dir}
-	d, err := sut.FromEnv(func(k string) string { return env[k] }, &sut.Memory{})
+	d, err := driverFromEnv(t, func(k string) string { return env[k] }, &sut.Memory{})
 	if err != nil {
 		t.Fatal(err)
 	}
