@@ -32,9 +32,10 @@ const (
 	RuleStepCustomerID = "step.customer-id"
 )
 
-// Rules lists the rule IDs of the findings a step adds of its own, beyond the stream's.
+// Rules lists the rule IDs of the suite's own findings, beyond the stream's: the step rules and
+// suite.unowned-event.
 func Rules() []string {
-	return []string{RuleStepTime, RuleStepReferenceID, RuleStepPartition, RuleStepCustomerID}
+	return []string{RuleStepTime, RuleStepReferenceID, RuleStepPartition, RuleStepCustomerID, RuleUnownedEvent}
 }
 
 // judge is what a step's events are held to beyond its wanted events.
