@@ -48,7 +48,7 @@ func New(opts ...Opt) *Checker {
 // missing or of the wrong type leave the rules that need them unjudged.
 func (c *Checker) Step(ev Event) []finding.Finding {
 	k := kinds[ev.ID]
-	if k == 0 || ev.Doc == nil && ev.Attrs == nil {
+	if k == 0 {
 		return nil
 	}
 	sc := c.scopeOf(ev.Place)

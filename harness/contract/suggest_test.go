@@ -10,7 +10,7 @@ import (
 // suggests none.
 func TestSuggestionsCatchMisspellings(t *testing.T) {
 	set := builtin(t)
-	base := `{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1,"useconds":0},`
+	base := `{"id":"EventAgentLogin","Server":1,"ThisDN":"5001","time":{"seconds":1764035100,"useconds":0},`
 	for _, c := range []struct{ attr, want string }{
 		{"RefrenceID", "(did you mean ReferenceID?)"},
 		{"ThisQeue", "(did you mean ThisQueue?)"},

@@ -1,4 +1,4 @@
-package contract
+package fast
 
 import (
 	"fmt"
@@ -9,16 +9,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
-
-// The fast path decides that a message is valid without jsonschema/v5, for the common case, at a
-// few per cent of v5's cost. It is compiled at load time from the schemas v5 compiled, so it
-// follows --schemas DIR, and it can only say "valid" or "don't know": every message it does not
-// accept, for whatever reason, goes to v5, which is the only source of findings. An event whose
-// schema uses a keyword the fast path does not implement has no fast path at all.
-//
-// Its verdict on a message it accepts must be v5's (no findings at all) and the attributes it
-// reads must be what check.AttrsOf reads of encoding/json's document: fast_test.go proves both on
-// every fixture and on generated streams, and FuzzFastPath under go test -fuzz.
 
 // fastNode is one schema compiled for the fast path.
 type fastNode struct {
