@@ -26,9 +26,9 @@ func (m model) hook(s state, e *event) (state, []finding.Finding) {
 	case !e.connOK:
 		// A ConnID that is not a string names no call that can be told apart: keep what is known.
 	case e.conn != "":
-		s = s.drop(is(topicMute, e.conn))
+		s = s.drop(is(topicMute, e.conn), m.pool)
 	default:
-		s = s.drop(about(topicMute))
+		s = s.drop(about(topicMute), m.pool)
 	}
 	return m.set(s, topicHook, "", handsetOn, e.at), found
 }

@@ -14,6 +14,7 @@ type Checker struct {
 	fileIx map[string]uint32
 	plain  *scope
 	parts  map[int32]*scope
+	pool   states
 	// unjudgedService counts the service events whose key does not fit the service-key setting,
 	// which the outage rules could therefore not judge.
 	unjudgedService int
@@ -52,7 +53,8 @@ func (c *Checker) Step(ev Event) []finding.Finding {
 	}
 	sc := c.scopeOf(ev.Place)
 	e := parse(k, ev, c.intern(ev.Place.File))
-	m := model{initial: sc.initial, serviceKey: c.cfg.serviceKey, keyed: sc.keyed, partition: sc.partition, files: c.files}
+	c.pool.begin()
+	m := model{initial: sc.initial, serviceKey: c.cfg.serviceKey, keyed: sc.keyed, partition: sc.partition, files: c.files, pool: &c.pool}
 	if e.kind == evOutOfService || e.kind == evBackInService {
 		if _, paired := m.serviceName(&e); !paired {
 			c.unjudgedService++
@@ -147,6 +149,9 @@ func (sc *scope) advance(m model, e *event) []finding.Finding {
 		delete(sc.dns, e.dn)
 	case len(prev) == 0 || &next[0] != &prev[0] || len(next) != len(prev):
 		sc.dns[e.dn] = next
+	}
+	if len(prev) > 0 && (len(next) == 0 || &next[0] != &prev[0]) {
+		m.pool.put(prev) // replaced: nothing refers to it now
 	}
 	sc.forgetClock(e, len(next) == 0)
 	return found

@@ -87,7 +87,7 @@ func serviceFact(s state) (fact, bool) {
 
 // setService replaces what is known of the DN's service.
 func (m model) setService(s state, name string, st status, at mark) state {
-	s = s.drop(func(f fact) bool { return f.topic == topicService && f.name != name })
+	s = s.drop(func(f fact) bool { return f.topic == topicService && f.name != name }, m.pool)
 	return m.set(s, topicService, name, st, at)
 }
 

@@ -6,14 +6,15 @@ import (
 
 // model is the pure transition of one scope: step maps (state of a DN, event) to (next state,
 // findings), tick does the same for a clock, and the stateless rules judge the event alone. It
-// only reads its fields, so the same inputs give the same outputs, and it never writes to a state
-// it is given: every change is a new array (copy-on-write).
+// only reads its fields (but for taking arrays from pool), so the same inputs give the same
+// outputs, and it never writes to a state it is given.
 type model struct {
 	initial    InitialState
 	serviceKey ServiceKey // how the producer keys service events (see pairing)
 	keyed      bool       // the scope is a Kafka partition; otherwise events are in one total order
 	partition  int32
 	files      []string // file names by mark.file-1
+	pool       *states  // where new states' arrays come from; nil: new ones
 }
 
 // step judges an event about the DN whose state is s and returns the DN's next state.
@@ -68,9 +69,9 @@ func (m model) status(s state, t topic, name string) (status, mark) {
 // baseline mean the same, so a DN back at its baseline costs nothing.
 func (m model) set(s state, t topic, name string, st status, at mark) state {
 	if st == m.baseline(t, name) {
-		return s.drop(is(t, name))
+		return s.drop(is(t, name), m.pool)
 	}
-	return s.put(fact{topic: t, status: st, at: at, name: name})
+	return s.put(fact{topic: t, status: st, at: at, name: name}, m.pool)
 }
 
 // place turns a mark back into the place of its event.

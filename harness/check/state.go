@@ -1,7 +1,5 @@
 package check
 
-import "slices"
-
 // mark is the compact place of the event that set a fact: its kind, file, line and offset. The
 // partition is the scope's own; the key is not kept (see the package doc on memory).
 // The zero mark, whose event is no kind, stands for no event.
@@ -71,37 +69,56 @@ func (s state) get(t topic, name string) (fact, bool) {
 	return fact{}, false
 }
 
-// put returns a copy of s in which f replaces the fact of its topic and name. s is never
-// written to: a state is a value, shared by whoever holds it.
-func (s state) put(f fact) state {
-	out := make(state, 0, len(s)+1)
+// put returns a copy of s in which f replaces the fact of its topic and name, in an array from
+// the pool (nil: a new one).
+func (s state) put(f fact, pool *states) state {
+	if pool.owns(s) {
+		for i := range s {
+			if s[i].topic == f.topic && s[i].name == f.name {
+				s[i] = f
+				return s
+			}
+		}
+		if len(s) < cap(s) {
+			return append(s, f)
+		}
+	}
+	out := pool.get(len(s) + 1)
 	for _, g := range s {
 		if g.topic != f.topic || g.name != f.name {
 			out = append(out, g)
 		}
 	}
-	return slices.Clip(append(out, f))
+	return append(out, f)
 }
 
-// drop returns a copy of s without the facts that match, or s itself when none match.
-func (s state) drop(match func(fact) bool) state {
+// drop returns a copy of s without the facts that match, in an array from the pool (nil: a new
+// one), or s itself when none match.
+func (s state) drop(match func(fact) bool, pool *states) state {
 	n := 0
 	for _, f := range s {
 		if match(f) {
 			n++
 		}
 	}
-	switch n {
-	case 0:
+	if n == 0 {
 		return s
-	case len(s):
+	}
+	if n == len(s) {
 		return nil
 	}
-	out := make(state, 0, len(s)-n)
+	owned := pool.owns(s)
+	out := s[:0]
+	if !owned {
+		out = pool.get(len(s) - n)
+	}
 	for _, f := range s {
 		if !match(f) {
 			out = append(out, f)
 		}
+	}
+	if owned {
+		clear(s[len(out):])
 	}
 	return out
 }
@@ -112,4 +129,52 @@ func is(t topic, name string) func(fact) bool {
 
 func about(t topic) func(fact) bool {
 	return func(f fact) bool { return f.topic == t }
+}
+
+// states recycles the arrays of states a checker has replaced, so that a step, which never writes
+// to the state it is given, does not allocate a new array for every event. Only the checker,
+// which owns the states, gives arrays back. Arrays are kept by capacity, which is always the
+// length asked for, so that a DN's state costs no more memory than its facts.
+type states struct {
+	free  [stateCap + 1][]state // by capacity
+	fresh *fact                 // the array handed out last in this step: the step may change it in place
+}
+
+// begin starts a step: no array is the step's own yet.
+func (p *states) begin() { p.fresh = nil }
+
+// owns says whether s is the array the pool handed out last in this step.
+func (p *states) owns(s state) bool {
+	return p != nil && p.fresh != nil && cap(s) > 0 && &s[:1][0] == p.fresh
+}
+
+// stateCap is the largest capacity the pool keeps: a DN rarely has more facts.
+const stateCap = 8
+
+// maxFree bounds the arrays a pool keeps of each capacity.
+const maxFree = 64
+
+func (p *states) get(n int) state {
+	if p == nil || n == 0 {
+		return make(state, 0, n)
+	}
+	var s state
+	if free := p.free[min(n, stateCap)]; n <= stateCap && len(free) > 0 {
+		s = free[len(free)-1]
+		p.free[n] = free[:len(free)-1]
+	} else {
+		s = make(state, 0, n)
+	}
+	p.fresh = &s[:1][0]
+	return s
+}
+
+// put gives back an array nothing refers to any more.
+func (p *states) put(s state) {
+	c := cap(s)
+	if c == 0 || c > stateCap || len(p.free[c]) == maxFree {
+		return
+	}
+	clear(s[:c])
+	p.free[c] = append(p.free[c], s[:0])
 }
