@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench build asyncapi example-conformance dist
+.PHONY: conformance test vet lint bench bench-ajv build asyncapi example-conformance dist
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -61,6 +61,14 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(REPORT_DIR)/bench.txt
 	@if [ -f $(REPORT_DIR)/bench-base.txt ]; then $(BENCHSTAT) $(REPORT_DIR)/bench-base.txt $(REPORT_DIR)/bench.txt; \
 	else $(BENCHSTAT) $(REPORT_DIR)/bench.txt; echo "(copy $(REPORT_DIR)/bench.txt to $(REPORT_DIR)/bench-base.txt to compare the next run with it)"; fi
+	$(MAKE) bench-ajv
+
+# The whole-process side-by-side with ajv (allErrors false and true) on a generated file of
+# EVENTS lawful events, RUNS alternating runs each, medians and ratios as a Markdown table
+# (harness/scripts/ajv-bench/side-by-side.sh; needs node and npm), also in reports/bench-ajv.md.
+bench-ajv:
+	@mkdir -p $(REPORT_DIR)
+	GO=$(GO) bash harness/scripts/ajv-bench/side-by-side.sh | tee $(REPORT_DIR)/bench-ajv.md
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o .cache/bin/agentstate ./harness/cmd/agentstate
