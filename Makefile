@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench bench-ajv build asyncapi example-conformance dist
+.PHONY: conformance test vet lint bench bench-ajv bench-libs build asyncapi example-conformance dist
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -69,6 +69,12 @@ bench:
 bench-ajv:
 	@mkdir -p $(REPORT_DIR)
 	GO=$(GO) bash harness/scripts/ajv-bench/side-by-side.sh | tee $(REPORT_DIR)/bench-ajv.md
+
+# The fast path beside simdjson-go, fastjson, sonic and encoding/json.Valid on the same events, in
+# a module of its own (harness/scripts/jsonlib-bench) so that the harness does not depend on them.
+bench-libs:
+	@mkdir -p $(REPORT_DIR)
+	cd harness/scripts/jsonlib-bench && $(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) | tee $(CURDIR)/$(REPORT_DIR)/bench-libs.txt
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o .cache/bin/agentstate ./harness/cmd/agentstate
