@@ -3,28 +3,34 @@ package fast
 import "github.com/voice-agentstate/conformance/harness/attr"
 
 // Strings keeps the attribute values the fast path has read, so that a stream naming the same
-// agents and DNs again and again does not copy them for every event. It holds at most
-// maxStrings values, and starts again when full. It is not safe for concurrent use: give each
-// goroutine its own. The zero value is ready to use.
+// agents and DNs again and again does not copy them for every event. It is a direct-mapped table
+// of stringSlots strings, indexed by a hash of the bytes: a value whose slot holds another is
+// copied and takes the slot. It is not safe for concurrent use: give each goroutine its own. The
+// zero value is ready to use.
 type Strings struct {
-	m map[string]string
+	tab *[stringSlots]string
 }
 
-const maxStrings = 1 << 16
+// stringSlots is the size of a Strings table (a power of two): 16,384 slots of 16 bytes, so a
+// quarter of a MiB per goroutine, holding the names of a few thousand agents and DNs.
+const stringSlots = 1 << 14
 
 func (c *Strings) get(v []byte) string {
 	if c == nil {
 		return string(v)
 	}
-	if s, ok := c.m[string(v)]; ok {
-		return s
+	if c.tab == nil {
+		c.tab = new([stringSlots]string)
 	}
-	if c.m == nil || len(c.m) >= maxStrings {
-		c.m = make(map[string]string, 1024)
+	h := uint32(2166136261) // FNV-1a
+	for _, b := range v {
+		h = (h ^ uint32(b)) * 16777619
 	}
-	s := string(v)
-	c.m[s] = s
-	return s
+	slot := &c.tab[h&(stringSlots-1)]
+	if *slot != string(v) {
+		*slot = string(v)
+	}
+	return *slot
 }
 
 // captures are the bounds of the top-level values the sequence rules read (package attr names

@@ -15,8 +15,8 @@ type fastNode struct {
 	anything bool  // a true schema, or one with no assertions: any JSON value
 	types    uint8 // allowed JSON types (typeBit); 0 allows every type
 
-	strs           map[string]struct{} // const or enum: the allowed strings; nil when neither is set
-	minLen, maxLen int                 // in characters; -1 when unset
+	strs           []string // const or enum: the allowed strings; nil when neither is set
+	minLen, maxLen int      // in characters; -1 when unset
 	pattern        *regexp.Regexp
 
 	min, max       int64
@@ -143,13 +143,13 @@ func (n *fastNode) setValues(s *jsonschema.Schema) error {
 	default:
 		return nil
 	}
-	n.strs = make(map[string]struct{}, len(vals))
+	n.strs = make([]string, 0, len(vals))
 	for _, v := range vals {
 		str, ok := v.(string)
 		if !ok {
 			return fmt.Errorf("a const or enum value that is not a string (%v) is left to jsonschema/v5", v)
 		}
-		n.strs[str] = struct{}{}
+		n.strs = append(n.strs, str)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package fast
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -166,10 +167,8 @@ func stringValue(b []byte, i int, n *fastNode) (int, bool) {
 	if n.types != 0 && n.types&tString == 0 {
 		return i, false
 	}
-	if n.strs != nil {
-		if _, in := n.strs[string(s)]; !in {
-			return i, false
-		}
+	if n.strs != nil && !slices.Contains(n.strs, string(s)) {
+		return i, false // a const or enum holds a few strings: comparing beats a map's hashing
 	}
 	if n.minLen >= 0 || n.maxLen >= 0 {
 		l := utf8.RuneCount(s)
