@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench build asyncapi example-conformance dist templates
+.PHONY: conformance test vet lint bench bench-ajv bench-libs build asyncapi example-conformance dist templates
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -72,6 +72,20 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(REPORT_DIR)/bench.txt
 	@if [ -f $(REPORT_DIR)/bench-base.txt ]; then $(BENCHSTAT) $(REPORT_DIR)/bench-base.txt $(REPORT_DIR)/bench.txt; \
 	else $(BENCHSTAT) $(REPORT_DIR)/bench.txt; echo "(copy $(REPORT_DIR)/bench.txt to $(REPORT_DIR)/bench-base.txt to compare the next run with it)"; fi
+	$(MAKE) bench-ajv
+
+# The whole-process side-by-side with ajv (allErrors false and true) on a generated file of
+# EVENTS lawful events, RUNS alternating runs each, medians and ratios as a Markdown table
+# (harness/scripts/ajv-bench/side-by-side.sh; needs node and npm), also in reports/bench-ajv.md.
+bench-ajv:
+	@mkdir -p $(REPORT_DIR)
+	GO=$(GO) bash harness/scripts/ajv-bench/side-by-side.sh | tee $(REPORT_DIR)/bench-ajv.md
+
+# The fast path beside simdjson-go, fastjson, sonic and encoding/json.Valid on the same events, in
+# a module of its own (harness/scripts/jsonlib-bench) so that the harness does not depend on them.
+bench-libs:
+	@mkdir -p $(REPORT_DIR)
+	cd harness/scripts/jsonlib-bench && $(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) | tee $(CURDIR)/$(REPORT_DIR)/bench-libs.txt
 
 # The suite's wall time against a service behind the HTTP adapter that publishes 500 ms after it
 # answers, with AGENTSTATE_SETTLE=1s, on an embedded broker: the longest flow alone, then the whole

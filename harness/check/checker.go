@@ -26,7 +26,9 @@ type scope struct {
 	keyed     bool
 	partition int32
 	dns       map[string]state
-	clocks    map[clockID]clock
+	// The clocks by key and by DN, apart so that each is a map of strings (a faster hash, and 8
+	// bytes less per clock than a map keyed by clockID).
+	keyClocks, dnClocks map[string]clock
 }
 
 // New returns a Checker. It panics when an option is out of range, which only a program can cause
@@ -48,7 +50,7 @@ func New(opts ...Opt) *Checker {
 // missing or of the wrong type leave the rules that need them unjudged.
 func (c *Checker) Step(ev Event) []finding.Finding {
 	k := kinds[ev.ID]
-	if k == 0 || ev.Doc == nil && ev.Attrs == nil {
+	if k == 0 {
 		return nil
 	}
 	sc := c.scopeOf(ev.Place)
@@ -111,14 +113,15 @@ func (c *Checker) intern(file string) uint32 {
 }
 
 func newScope(initial InitialState, keyed bool, partition int32) *scope {
-	return &scope{initial: initial, keyed: keyed, partition: partition, dns: map[string]state{}, clocks: map[clockID]clock{}}
+	return &scope{initial: initial, keyed: keyed, partition: partition, dns: map[string]state{},
+		keyClocks: map[string]clock{}, dnClocks: map[string]clock{}}
 }
 
 func (sc *scope) tracked() int {
 	if sc == nil {
 		return 0
 	}
-	n := len(sc.clocks)
+	n := len(sc.keyClocks) + len(sc.dnClocks)
 	for _, s := range sc.dns {
 		n += max(len(s), 1)
 	}
@@ -130,10 +133,19 @@ func (sc *scope) tick(m model, e *event) []finding.Finding {
 	if !e.timed || !ok {
 		return nil
 	}
-	c, seen := sc.clocks[id]
+	clocks := sc.clocksOf(id)
+	c, seen := clocks[id.name]
 	next, found := m.tick(c, seen, id, e)
-	sc.clocks[id] = next
+	clocks[id.name] = next
 	return found
+}
+
+// clocksOf returns the map that holds the clock id names.
+func (sc *scope) clocksOf(id clockID) map[string]clock {
+	if id.byKey {
+		return sc.keyClocks
+	}
+	return sc.dnClocks
 }
 
 // advance steps the state of the event's DN. A DN left with nothing known beyond the baseline is
@@ -163,7 +175,7 @@ func (sc *scope) advance(m model, e *event) []finding.Finding {
 func (sc *scope) forgetClock(e *event, idle bool) {
 	id, ok := clockOf(e)
 	if ok && (id.byKey && e.kind == evLogout || !id.byKey && idle) {
-		delete(sc.clocks, id)
+		delete(sc.clocksOf(id), id.name)
 	}
 }
 

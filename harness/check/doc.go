@@ -11,7 +11,9 @@
 // of the spec it comes from (see Rules), and each finding names the earlier event that set its
 // context and where that event was read.
 //
-// Events whose id is not one of the 14 of the contract are ignored. An attribute that is missing
+// An Event carries only what the rules read of a message, attr.Values, as package contract returns
+// it for every event it decodes: check never decodes a message and does not depend on the
+// contract. Events whose id is not one of the 14 of the contract are ignored. An attribute that is missing
 // or of the wrong type leaves unjudged the rules that need it: a schema-invalid event is judged
 // on what it does carry, never on a guess.
 //

@@ -3,18 +3,17 @@ package check
 import (
 	"fmt"
 
-	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/events"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
-// Event is what the checker needs of one message: its document, or the attributes the rules read
-// of it when the caller decoded it some other way.
+// Event is what the checker needs of one message: its id and the attributes the rules read of it,
+// as package contract returns them (attr.Of reads them from a decoded document).
 type Event struct {
-	ID    string          // the event's id, e.g. "EventAgentLogin"
-	Doc   map[string]any  // the decoded message (encoding/json with UseNumber: numbers are json.Number)
-	Attrs *contract.Attrs // used when Doc is nil: what contract.AttrsOf would read of the message
-	Place finding.Place   // file and line, and the Kafka key, partition and offset when known
+	ID    string        // the event's id, e.g. "EventAgentLogin"
+	Attrs attr.Values   // what the rules read of the message
+	Place finding.Place // file and line, and the Kafka key, partition and offset when known
 	_     struct{}
 }
 
@@ -89,11 +88,7 @@ type event struct {
 }
 
 func parse(k kind, ev Event, file uint32) event {
-	a := ev.Attrs
-	if ev.Doc != nil {
-		of := contract.AttrsOf(ev.Doc)
-		a = &of
-	}
+	a := &ev.Attrs
 	e := event{kind: k, place: ev.Place}
 	e.at = mark{event: k, file: file, line: ev.Place.Line, offset: ev.Place.Offset}
 	e.dn = a.ThisDN.Value

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
 	"github.com/voice-agentstate/conformance/harness/record"
@@ -76,12 +77,12 @@ func readFixture(t *testing.T, path string) (docs, attrs []Event) {
 			f.Place = rec.Place
 			t.Errorf("fixture event is not schema-valid: %s", f)
 		}
-		docs = append(docs, Event{ID: res.Event, Doc: res.Doc, Place: rec.Place})
+		docs = append(docs, Event{ID: res.Event, Attrs: attr.Of(res.Doc), Place: rec.Place})
 		fast := set.Check(rec.Value)
 		if !fast.Fast {
 			t.Fatalf("%s: the fast path declines a valid event", rec.Place)
 		}
-		attrs = append(attrs, Event{ID: fast.Event, Attrs: &fast.Attrs, Place: rec.Place})
+		attrs = append(attrs, Event{ID: fast.Event, Attrs: fast.Attrs, Place: rec.Place})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
@@ -124,7 +125,7 @@ func trackedLimit() int {
 //	1 ThisDN: one of fuzzDNs, absent, or a number
 //	2 AgentID: one of fuzzAgents, absent, "", or a number
 //	3 ConnID: one of fuzzConns, absent, or a number
-//	4 flags: ReferenceID, time, Kafka offset, key, CustomerID, RoleObserver, AgentWorkMode, nil Doc
+//	4 flags: ReferenceID, time, Kafka offset, key, CustomerID, RoleObserver, AgentWorkMode, no attributes
 //	5 partition (low 2 bits) and key (the rest)
 //	6 time, seconds after a base, signed so that time can go back
 //	7 AgentWorkMode and useconds
@@ -144,7 +145,7 @@ func fuzzEvents(in []byte) []check.Event {
 			ev.Place.Key, ev.Place.HasKey = fuzzKeys[int(b[5]>>2)%len(fuzzKeys)], true
 		}
 		if flags&0x80 == 0 {
-			ev.Doc = fuzzDoc(ev.ID, b)
+			ev.Attrs = attr.Of(fuzzDoc(ev.ID, b))
 		}
 		evs = append(evs, ev)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -391,7 +392,7 @@ func transport(evs []genEvent, parts int, pick chooser) ([]Event, []int) {
 	if parts == 0 {
 		out := make([]Event, len(evs))
 		for i, g := range evs {
-			out[i] = Event{ID: g.id, Doc: g.doc, Place: finding.Place{File: "gen.jsonl", Line: i + 1}}
+			out[i] = Event{ID: g.id, Attrs: attr.Of(g.doc), Place: finding.Place{File: "gen.jsonl", Line: i + 1}}
 			at[i] = i
 		}
 		return out, at
@@ -433,7 +434,7 @@ func interleave(evs []genEvent, queues [][]int, pick chooser, at []int) []Event 
 			Partition: int32(p), Offset: int64(next[p]), HasOffset: true,
 		}
 		at[i] = len(out)
-		out = append(out, Event{ID: g.id, Doc: g.doc, Place: place})
+		out = append(out, Event{ID: g.id, Attrs: attr.Of(g.doc), Place: place})
 		next[p]++
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -99,7 +100,7 @@ func read(evs []genEvent, order []int, kafka bool) []Event {
 			place.Key, place.HasKey = g.key, true
 			place.Partition, place.Offset, place.HasOffset = int32(p), int64(next[p]), true
 		}
-		out = append(out, Event{ID: g.id, Doc: g.doc, Place: place})
+		out = append(out, Event{ID: g.id, Attrs: attr.Of(g.doc), Place: place})
 		next[p]++
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -20,7 +21,7 @@ func line(n int, id string, attrs ...any) Event {
 	for i := 0; i+1 < len(attrs); i += 2 {
 		doc[attrs[i].(string)] = attrs[i+1]
 	}
-	return Event{ID: id, Doc: doc, Place: finding.Place{Line: n}}
+	return Event{ID: id, Attrs: attr.Of(doc), Place: finding.Place{Line: n}}
 }
 
 // kafkaAt returns an event read from Kafka: partition p, offset n, the key given.

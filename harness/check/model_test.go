@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -26,7 +27,7 @@ func TestStepIsPure(t *testing.T) {
 			if pick.intn(8) == 0 {
 				continue
 			}
-			e := parse(kinds[g.id], Event{ID: g.id, Doc: g.doc, Place: finding.Place{File: "gen.jsonl", Line: i + 1}}, 1)
+			e := parse(kinds[g.id], Event{ID: g.id, Attrs: attr.Of(g.doc), Place: finding.Place{File: "gen.jsonl", Line: i + 1}}, 1)
 			s := states[e.dn]
 			before := slices.Clone(s)
 			next, found := m.step(s, &e)
@@ -67,10 +68,11 @@ func garbageValue(t *rapid.T) any {
 func garbageEvent(t *rapid.T) Event {
 	ev := Event{ID: rapid.SampledFrom(garbageIDs).Draw(t, "id")}
 	if rapid.IntRange(0, 9).Draw(t, "nil doc") > 0 {
-		ev.Doc = map[string]any{}
+		doc := map[string]any{}
 		for _, name := range rapid.SliceOfDistinct(rapid.SampledFrom(garbageNames), rapid.ID[string]).Draw(t, "attributes") {
-			ev.Doc[name] = garbageValue(t)
+			doc[name] = garbageValue(t)
 		}
+		ev.Attrs = attr.Of(doc)
 	}
 	ev.Place = finding.Place{
 		File: rapid.SampledFrom([]string{"", "a.jsonl", "b.jsonl"}).Draw(t, "file"), Line: rapid.IntRange(0, 1000).Draw(t, "line"),

@@ -3,6 +3,7 @@ package check_test
 import (
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
@@ -12,7 +13,7 @@ import (
 // what they know.
 func TestRestartJudgesOnFromAnUnknownState(t *testing.T) {
 	ev := func(id string, partition int32, offset int64) check.Event {
-		return check.Event{ID: id, Doc: map[string]any{"id": id, "ThisDN": "5001", "AgentID": "1001", "CustomerID": "t1"},
+		return check.Event{ID: id, Attrs: attr.Of(map[string]any{"id": id, "ThisDN": "5001", "AgentID": "1001", "CustomerID": "t1"}),
 			Place: finding.Place{Key: "t1:1001", HasKey: true, Partition: partition, Offset: offset, HasOffset: true}}
 	}
 	for _, restart := range []bool{false, true} {

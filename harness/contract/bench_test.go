@@ -48,10 +48,17 @@ func BenchmarkValidate(b *testing.B) { benchJudge(b, (*contract.Set).Validate) }
 // BenchmarkValidateV5 is jsonschema/v5 alone: decode, route, validate, the duplicate-member scan.
 func BenchmarkValidateV5(b *testing.B) { benchJudge(b, (*contract.Set).ValidateV5) }
 
-// BenchmarkCheck is what verify and observe pay per event: the fast path alone.
+// BenchmarkCheck is what verify and observe pay per event: the fast path, with the default
+// cross-check of one record in DefaultCrossCheck.
 func BenchmarkCheck(b *testing.B) {
+	var c *contract.Checker
+	var index uint64
 	benchJudge(b, func(s *contract.Set, raw []byte) contract.Result {
-		res := s.Check(raw)
+		if c == nil {
+			c = s.Checker(contract.CheckOptions{})
+		}
+		index++
+		res := c.Check(raw, index)
 		if !res.Fast {
 			b.Fatalf("the fast path declined %s", raw)
 		}
@@ -62,7 +69,7 @@ func BenchmarkCheck(b *testing.B) {
 // BenchmarkCheckGenerated is the fast path over a generated lawful stream: realistic events of
 // about 170 bytes, written as encoding/json writes maps (sorted keys, so id comes late).
 func BenchmarkCheckGenerated(b *testing.B) {
-	set := testkit.Builtin(b)
+	c := testkit.Builtin(b).Checker(contract.CheckOptions{})
 	msgs, err := gen.Stream(gen.Options{Seed: 1, Events: 10_000, Agents: 100})
 	if err != nil {
 		b.Fatal(err)
@@ -70,7 +77,7 @@ func BenchmarkCheckGenerated(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if res := set.Check(msgs[i%len(msgs)].Value); !res.Fast {
+		if res := c.Check(msgs[i%len(msgs)].Value, uint64(i+1)); !res.Fast {
 			b.Fatalf("the fast path declined %s", msgs[i%len(msgs)].Value)
 		}
 	}

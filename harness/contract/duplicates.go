@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/voice-agentstate/conformance/harness/contract/internal/fast"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -29,7 +30,10 @@ func duplicateKeys(raw []byte) []finding.Finding {
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case '"':
-			end := stringEnd(raw, i)
+			end := fast.StringEnd(raw, i)
+			if end < 0 {
+				end = len(raw) - 1
+			}
 			if n := len(stack); n > 0 && !stack[n-1].array && followedByColon(raw, end+1) {
 				top := &stack[n-1]
 				name := memberName(raw[i : end+1])
@@ -85,23 +89,8 @@ func childPointer(stack []frame) string {
 }
 
 func followedByColon(raw []byte, j int) bool {
-	for j < len(raw) && isSpace(raw[j]) {
-		j++
-	}
+	j = fast.SkipSpace(raw, j)
 	return j < len(raw) && raw[j] == ':'
-}
-
-// stringEnd returns the index of the quote that closes the string opening at start.
-func stringEnd(raw []byte, start int) int {
-	for i := start + 1; i < len(raw); i++ {
-		switch raw[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
-	}
-	return len(raw) - 1
 }
 
 // memberName is a member's name as encoding/json reads it: unescaped, and with each byte that is
@@ -117,8 +106,6 @@ func memberName(quoted []byte) []byte {
 	}
 	return []byte(s)
 }
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func duplicate(ptr, key string) finding.Finding {
 	where := "the message"

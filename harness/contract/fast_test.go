@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/gen"
 	"github.com/voice-agentstate/conformance/harness/internal/testkit"
@@ -17,7 +18,7 @@ import (
 )
 
 // The differential tests of the fast path: whenever it accepts a message, jsonschema/v5 must find
-// nothing in it, route it to the same event, and contract.AttrsOf must read the same attributes of
+// nothing in it, route it to the same event, and attr.Of must read the same attributes of
 // encoding/json's document. The fast path is free to decline anything; the tests also make sure
 // it does not decline the messages it exists for.
 
@@ -38,8 +39,8 @@ func agree(t testing.TB, set *contract.Set, raw []byte) bool {
 	if v5.Event != ev {
 		t.Fatalf("the fast path routed to %q, v5 to %q:\n%s", ev, v5.Event, raw)
 	}
-	if want := contract.AttrsOf(v5.Doc); want != attrs {
-		t.Fatalf("the fast path read %+v, contract.AttrsOf reads %+v:\n%s", attrs, want, raw)
+	if want := attr.Of(v5.Doc); want != attrs {
+		t.Fatalf("the fast path read %+v, attr.Of reads %+v:\n%s", attrs, want, raw)
 	}
 	if res := set.Check(raw); !res.Fast || res.Event != ev || res.Attrs != attrs || res.Doc != nil || len(res.Findings) > 0 {
 		t.Fatalf("Check = %+v, want the fast path's verdict", res)

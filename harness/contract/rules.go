@@ -5,9 +5,9 @@ package contract
 // any keyword a schema set uses can name one.
 const RuleKeyword = "schema.<keyword>"
 
-// Rules lists the rule IDs of the findings Validate reports, RuleKeyword standing for every
-// keyword's own.
+// Rules lists the rule IDs of the findings Validate and a Checker report (RuleFastPath: the
+// cross-check's disagreement), RuleKeyword standing for every keyword's own.
 func Rules() []string {
 	return []string{RuleDecode, RuleNotObject, RuleDuplicateKey, RuleNumber, RuleMissingID, RuleUnknownID,
-		RuleNotCovered, RuleRequired, RuleUnknownAttribute, RuleSchemaError, RuleKeyword}
+		RuleNotCovered, RuleRequired, RuleUnknownAttribute, RuleSchemaError, RuleFastPath, RuleKeyword}
 }

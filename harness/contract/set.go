@@ -1,6 +1,11 @@
 // Package contract judges one voice-agentstate message against the contract's JSON Schemas. It
 // routes each message to its event's schema by the id attribute and turns every failing location
-// that santhosh-tekuri/jsonschema reports into a finding a person can act on.
+// that santhosh-tekuri/jsonschema reports into a finding a person can act on. It returns, for every
+// event it decodes, the attributes the sequence rules read (package attr).
+//
+// jsonschema/v5 is the judge. The fast path (internal/fast) may only say "valid" for the common
+// case, and only through a Checker, which judges a sample of its verdicts again with v5 by record
+// index; no package outside contract can reach the fast path otherwise.
 package contract
 
 import (
@@ -19,6 +24,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/voice-agentstate/conformance/harness/events"
+	"github.com/voice-agentstate/conformance/harness/contract/internal/fast"
 	"github.com/voice-agentstate/conformance/schemas"
 )
 
@@ -40,7 +46,7 @@ type Set struct {
 	topic  *jsonschema.Schema // the topic-level schema, when the set has one
 
 	fastGaps map[string]string // why an event has no fast path
-	top      *topTable         // the fast path's reading of the top level; nil: no fast path
+	fast     *fast.Path        // nil: no fast path
 }
 
 var builtin = sync.OnceValues(func() (*Set, error) { return Load(schemas.FS, "built-in") })
@@ -113,25 +119,7 @@ func Load(fsys fs.FS, source string) (*Set, error) {
 
 // compileFast gives each event whose schema it can handle a fast path; the others are always
 // judged by jsonschema/v5, and FastPathGaps says why.
-func (s *Set) compileFast() {
-	s.fastGaps = map[string]string{}
-	nodes := map[string]*fastNode{} // nil for an event without a fast path
-	c := newFastCompiler()
-	for _, id := range Events {
-		n, err := c.event(s.events[id])
-		if err != nil {
-			s.fastGaps[id], n = err.Error(), nil
-		}
-		nodes[id] = n
-	}
-	if s.top = newTopTable(nodes); s.top == nil {
-		for id, n := range nodes {
-			if n != nil {
-				s.fastGaps[id] = fmt.Sprintf("the set's events have more than %d top-level attribute names between them; left to jsonschema/v5", maxNames)
-			}
-		}
-	}
-}
+func (s *Set) compileFast() { s.fast, s.fastGaps = fast.Compile(Events, s.events) }
 
 // FastPathGaps names the events that have no fast path, each with the reason: their messages
 // are all judged by jsonschema/v5. The built-in set has none.

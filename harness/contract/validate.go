@@ -13,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/voice-agentstate/conformance/harness/attr"
 	"github.com/voice-agentstate/conformance/harness/finding"
 )
 
@@ -28,43 +29,6 @@ const (
 	RuleNumber           = "decode.number"
 	RuleSchemaError      = "schema.error"
 )
-
-// Result is the verdict on one message.
-type Result struct {
-	Event    string         // the id attribute, when it is a string
-	Doc      map[string]any // the decoded message; nil when it is not a JSON object, or when Check took the fast path
-	Attrs    Attrs          // what the sequence rules read of the message, when Fast
-	Fast     bool           // the fast path accepted the message: it is valid, with no findings
-	Findings []finding.Finding
-}
-
-// Decoded says whether the message was a JSON object, that is an event that could be checked.
-// A message that was not is an undecodable line.
-func (r Result) Decoded() bool { return r.Doc != nil || r.Fast }
-
-// Check judges one raw message against its event's schema as cheaply as it can: a message the
-// fast path accepts comes back with Fast set and its Attrs, without a document; any other is
-// judged by ValidateV5. Findings have no Place: the caller knows where the message was read.
-func (s *Set) Check(raw []byte) Result { return s.CheckWith(raw, nil) }
-
-// CheckWith is Check, keeping the attribute values it reads in strs (nil: none kept).
-func (s *Set) CheckWith(raw []byte, strs *Strings) Result {
-	if ev, attrs, ok := s.fast(raw, strs); ok {
-		return Result{Event: ev, Attrs: attrs, Fast: true}
-	}
-	return s.ValidateV5(raw)
-}
-
-// Validate judges one raw message like Check, and always returns the decoded document of a
-// JSON object.
-func (s *Set) Validate(raw []byte) Result {
-	if ev, attrs, ok := s.fast(raw, nil); ok {
-		if doc, f := decode(raw); f == nil {
-			return Result{Event: ev, Doc: doc, Attrs: attrs, Fast: true}
-		}
-	}
-	return s.ValidateV5(raw)
-}
 
 // ValidateV5 decodes one raw message with encoding/json and judges it against its event's schema
 // with jsonschema/v5 alone, never the fast path. Every failing location becomes a finding; a
@@ -86,7 +50,7 @@ func (s *Set) ValidateV5(raw []byte) Result {
 
 // ValidateDoc judges a message already decoded with json.Decoder.UseNumber.
 func (s *Set) ValidateDoc(doc map[string]any) Result {
-	res := Result{Doc: doc}
+	res := Result{Doc: doc, Attrs: attr.Of(doc)}
 	raw, present := doc["id"]
 	id, isString := raw.(string)
 	res.Event = id

@@ -1,11 +1,11 @@
 package record
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -57,59 +57,114 @@ func withTopic(r Record, topic string) Record {
 	return r
 }
 
-type jsonEnvelope struct {
-	Topic      string  `json:"topic"`
-	Partition  int32   `json:"partition"`
-	Offset     int64   `json:"offset"`
-	TsType     string  `json:"tstype"`
-	Ts         int64   `json:"ts"`
-	Broker     int     `json:"broker"`
-	Headers    []any   `json:"headers"`
-	Key        *string `json:"key"`
-	KeyB64     string  `json:"key_b64,omitempty"`
-	Payload    *string `json:"payload"`
-	PayloadB64 string  `json:"payload_b64,omitempty"`
-}
-
 // WriteEnvelope writes e as one line of a capture, which the Reader gives back as FromKafka
-// gives e: the value and the key byte-exact. A value or key that is valid UTF-8 is written as
-// the JSON string kcat -J writes, escaped no more than JSON needs (no HTML escaping of <, > and
-// &), so that its line is at most about six times the value (MaxEnvelope); one that is not is
-// written base64-encoded as payload_b64 or key_b64 (payload or key null), where kcat would
-// print the raw bytes. A value over MaxLine is written whole: the reader reports it as too
-// long, as FromKafka does, while its line fits MaxEnvelope.
+// gives e: the value and the key byte-exact. See AppendEnvelope for the line.
 func WriteEnvelope(w io.Writer, e Envelope) error {
-	j := jsonEnvelope{
-		Topic: e.Topic, Partition: e.Partition, Offset: e.Offset, TsType: "create",
-		Ts: e.Timestamp.UnixMilli(), Broker: -1, Headers: []any{},
-	}
-	for _, h := range e.Headers {
-		j.Headers = append(j.Headers, h.Key, string(h.Value))
-	}
-	switch {
-	case e.Key == nil:
-	case utf8.Valid(e.Key):
-		k := string(e.Key)
-		j.Key = &k
-	default:
-		j.KeyB64 = base64.StdEncoding.EncodeToString(e.Key)
-	}
-	switch {
-	case e.Value == nil:
-	case utf8.Valid(e.Value):
-		v := string(e.Value)
-		j.Payload = &v
-	default:
-		j.PayloadB64 = base64.StdEncoding.EncodeToString(e.Value)
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(j); err != nil { // Encode ends the line with a newline
-		return fmt.Errorf("write capture: %w", err)
-	}
-	if _, err := w.Write(b.Bytes()); err != nil {
+	buf := lines.Get().(*[]byte)
+	defer lines.Put(buf)
+	*buf = AppendEnvelope((*buf)[:0], e)
+	if _, err := w.Write(*buf); err != nil {
 		return fmt.Errorf("write capture: %w", err)
 	}
 	return nil
+}
+
+// lines keeps WriteEnvelope's buffers.
+var lines = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// AppendEnvelope appends to dst e's line of a capture, with its newline, in the shape kcat -J
+// prints, with the bytes encoding/json would write for it (TestAppendEnvelopeIsEncodingJSONs
+// holds it to that) but written directly: the value is copied once, escaped, never decoded. A
+// value or key that is valid UTF-8 is written as the JSON string kcat -J writes, escaped no more
+// than JSON needs (no HTML escaping of <, > and &), so that its line is at most about six times
+// the value (MaxEnvelope); one that is not is written base64-encoded as payload_b64 or key_b64
+// (payload or key null), where kcat would print the raw bytes. A value over MaxLine is written
+// whole: the reader reports it as too long, as FromKafka does, while its line fits MaxEnvelope.
+func AppendEnvelope(dst []byte, e Envelope) []byte {
+	dst = append(dst, `{"topic":`...)
+	dst = appendString(dst, []byte(e.Topic))
+	dst = append(dst, `,"partition":`...)
+	dst = strconv.AppendInt(dst, int64(e.Partition), 10)
+	dst = append(dst, `,"offset":`...)
+	dst = strconv.AppendInt(dst, e.Offset, 10)
+	dst = append(dst, `,"tstype":"create","ts":`...)
+	dst = strconv.AppendInt(dst, e.Timestamp.UnixMilli(), 10)
+	dst = append(dst, `,"broker":-1,"headers":[`...)
+	for i, h := range e.Headers {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, []byte(h.Key))
+		dst = append(dst, ',')
+		dst = appendString(dst, h.Value)
+	}
+	dst = append(dst, `],"key":`...)
+	dst = appendBytes(dst, e.Key, `,"key_b64":"`)
+	dst = append(dst, `,"payload":`...)
+	dst = appendBytes(dst, e.Value, `,"payload_b64":"`)
+	return append(dst, "}\n"...)
+}
+
+// appendBytes appends b as a JSON string when it is valid UTF-8, and otherwise null followed by
+// the member b64 holding b base64-encoded (nil b: null alone).
+func appendBytes(dst, b []byte, b64 string) []byte {
+	switch {
+	case b == nil:
+		return append(dst, "null"...)
+	case utf8.Valid(b):
+		return appendString(dst, b)
+	}
+	dst = append(append(dst, "null"...), b64...)
+	return append(base64.StdEncoding.AppendEncode(dst, b), '"')
+}
+
+// appendString appends s as encoding/json writes a string with HTML escaping off: quotes,
+// backslashes and control characters escaped, invalid UTF-8 as U+FFFD, and U+2028 and U+2029
+// escaped for JavaScript.
+func appendString(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			if r == utf8.RuneError {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(append(dst, s[start:]...), '"')
 }

@@ -35,7 +35,7 @@ const (
 
 type batch struct {
 	recs    []record.Record
-	out     []judged
+	out     []contract.Result
 	buf     []byte // the records' values, copied out of the caller's buffers
 	first   uint64 // the sequence number of recs[0]
 	judged  chan struct{}
@@ -54,7 +54,7 @@ func (p *Pipeline) Stream(workers int, flushEvery time.Duration) *Stream {
 	s := &Stream{p: p, seq: p.seq, free: make(chan *batch, inflight), work: make(chan *batch, inflight),
 		order: make(chan *batch, inflight), applied: make(chan struct{}), stop: make(chan struct{})}
 	for range inflight {
-		s.free <- &batch{buf: make([]byte, 0, batchBytes), out: make([]judged, 0, batchRecords)}
+		s.free <- &batch{buf: make([]byte, 0, batchBytes), out: make([]contract.Result, 0, batchRecords)}
 	}
 	s.cur = s.next()
 	for range workers {
@@ -130,11 +130,11 @@ func (s *Stream) Close() {
 
 func (s *Stream) judge() {
 	defer s.workers.Done()
-	var strs contract.Strings
+	c := s.p.checker()
 	for b := range s.work {
 		b.out = b.out[:len(b.recs)]
 		for i := range b.recs {
-			b.out[i] = s.p.judge(b.recs[i], b.first+uint64(i), &strs)
+			b.out[i] = s.p.judge(b.recs[i], b.first+uint64(i), c)
 		}
 		close(b.judged)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -149,4 +150,32 @@ func (f *failingReader) Read(p []byte) (int, error) {
 	n, err := f.r.Read(p)
 	f.read += n
 	return n, err
+}
+
+// TestTheCrossCheckSampleDoesNotDependOnWorkers: the records jsonschema/v5 judges again are
+// chosen by their index in the stream, so the account of how the schemas were applied is the
+// same on any number of workers.
+func TestTheCrossCheckSampleDoesNotDependOnWorkers(t *testing.T) {
+	msgs, err := gen.Stream(gen.Options{Seed: 3, Events: 5_000, Agents: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in bytes.Buffer
+	for _, m := range msgs {
+		in.Write(m.Value)
+		in.WriteByte('\n')
+	}
+	var want *report.Judged
+	for _, workers := range []int{1, 2, 4} {
+		_, rep := runWith(t, in.Bytes(), verify.Options{Initial: check.Clean, Workers: workers, CrossCheck: 7})
+		j := *rep.Judged
+		if j.CrossChecked == 0 || j.CrossChecked > (len(msgs)+6)/7 {
+			t.Fatalf("%d workers: %d cross-checked of %d records, want one in 7 of the fast verdicts", workers, j.CrossChecked, len(msgs))
+		}
+		if want == nil {
+			want = &j
+		} else if fmt.Sprint(j) != fmt.Sprint(*want) {
+			t.Errorf("%d workers: judged %+v, one worker %+v", workers, j, *want)
+		}
+	}
 }

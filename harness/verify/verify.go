@@ -55,26 +55,20 @@ type Options struct {
 }
 
 // DefaultCrossCheck is how often, by default, a fast verdict is judged again by jsonschema/v5:
-// one record in a thousand costs about 4% of the fast path's time.
-const DefaultCrossCheck = 1000
-
-// RuleFastPath is the finding of an event the fast path accepted and jsonschema/v5 did not, or
-// read differently: a bug in this harness, which v5's verdict overrules.
-const RuleFastPath = "harness.fast-path"
+// the contract's default, named here for the flags.
+const DefaultCrossCheck = contract.DefaultCrossCheck
 
 // Pipeline judges records one at a time, in consumption order, into one report: each against
 // its event's schema, then the stream against the sequence rules.
 type Pipeline struct {
-	set   *contract.Set
-	chk   *check.Checker
-	opts  Options
-	rep   *report.Report
-	every int    // cross-check period; 0: never
-	seq   uint64 // records judged so far
-	last  judged // Judge's record, kept here so that it is not allocated each time
-	// fast is the fast path, replaced in tests to prove a disagreement is caught.
-	fast func(raw []byte, strs *contract.Strings) contract.Result
-	strs contract.Strings // Judge's cache of attribute values
+	set  *contract.Set
+	chk  *check.Checker
+	opts Options
+	rep  *report.Report
+	seq  uint64          // records judged so far
+	last contract.Result // Judge's record, kept here so that it is not allocated each time
+	// judges is Judge's checker of the schemas; each of a Stream's workers has its own.
+	judges *contract.Checker
 	// offsets judges each Kafka coordinate of a capture once (Run sets it); nil for Judge, whose
 	// consumer accounts for re-deliveries itself.
 	offsets *deliveries
@@ -97,17 +91,14 @@ func New(opts Options) (*Pipeline, error) {
 	if !opts.V5Only {
 		rep.Judged.Gaps = set.FastPathGaps()
 	}
-	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial), check.WithServiceKey(opts.ServiceKey)), opts: opts, rep: rep, fast: set.CheckWith}
-	if opts.Docs {
-		p.fast = func(raw []byte, _ *contract.Strings) contract.Result { return set.Validate(raw) }
-	}
-	switch {
-	case opts.CrossCheck == 0:
-		p.every = DefaultCrossCheck
-	case opts.CrossCheck > 0:
-		p.every = opts.CrossCheck
-	}
+	p := &Pipeline{set: set, chk: check.New(check.WithInitialState(opts.Initial), check.WithServiceKey(opts.ServiceKey)), opts: opts, rep: rep}
+	p.judges = p.checker()
 	return p, nil
+}
+
+// checker returns a checker of the schemas with the run's options, for one goroutine.
+func (p *Pipeline) checker() *contract.Checker {
+	return p.set.Checker(contract.CheckOptions{CrossCheck: p.opts.CrossCheck, V5Only: p.opts.V5Only, Docs: p.opts.Docs})
 }
 
 func ruleIDs() []string {
@@ -142,46 +133,24 @@ func (p *Pipeline) Forget(partitions []int32) { p.chk.Forget(partitions...) }
 // at the record). The document of an event the fast path accepted is nil unless Options.Docs.
 func (p *Pipeline) Judge(rec record.Record) contract.Result {
 	p.seq++
-	p.last = p.judge(rec, p.seq, &p.strs)
+	p.last = p.judge(rec, p.seq, p.judges)
 	p.apply(&rec, &p.last)
-	return p.last.Result
+	return p.last
 }
 
-// judged is a record's verdict from the schemas, and how it was reached.
-type judged struct {
-	contract.Result
-	crossChecked, disagreed bool
-}
-
-// judge applies the schemas to the seq-th record. It only reads the pipeline, so records can be
-// judged concurrently; apply must then take them in order.
-func (p *Pipeline) judge(rec record.Record, seq uint64, strs *contract.Strings) judged {
-	switch {
-	case rec.Problem != nil:
-		return judged{Result: contract.Result{Findings: []finding.Finding{*rec.Problem}}}
-	case p.opts.V5Only:
-		return judged{Result: p.set.ValidateV5(rec.Value)}
+// judge applies the schemas to the seq-th record with c. It only reads the pipeline, so records
+// can be judged concurrently, each goroutine with its own checker; apply must then take them in
+// order.
+func (p *Pipeline) judge(rec record.Record, seq uint64, c *contract.Checker) contract.Result {
+	if rec.Problem != nil {
+		return contract.Result{Findings: []finding.Finding{*rec.Problem}}
 	}
-	res := p.fast(rec.Value, strs)
-	if !res.Fast || p.every == 0 || seq%uint64(p.every) != 1%uint64(p.every) {
-		return judged{Result: res}
-	}
-	v5 := p.set.ValidateV5(rec.Value)
-	if v5.Decoded() && len(v5.Findings) == 0 && v5.Event == res.Event && contract.AttrsOf(v5.Doc) == res.Attrs {
-		return judged{Result: res, crossChecked: true}
-	}
-	v5.Findings = append(v5.Findings, finding.Finding{
-		Rule: RuleFastPath, Severity: finding.Violation, Event: v5.Event,
-		Expected: "jsonschema/v5's verdict", Found: "the fast path accepted the " + res.Event + " as valid",
-		Message: "the harness's fast path accepted this " + res.Event + ", and jsonschema/v5, which is the judge, does not agree (its findings, if any, are reported alongside); " +
-			"this is a bug in the harness: please report it with this record, and use --v5-only meanwhile",
-	})
-	return judged{Result: v5, crossChecked: true, disagreed: true}
+	return c.Check(rec.Value, seq)
 }
 
 // apply counts a judged record into the report and steps the sequence checker; records must come
 // in consumption order.
-func (p *Pipeline) apply(rec *record.Record, j *judged) {
+func (p *Pipeline) apply(rec *record.Record, res *contract.Result) {
 	if !p.delivered(rec) {
 		return
 	}
@@ -193,9 +162,8 @@ func (p *Pipeline) apply(rec *record.Record, j *judged) {
 		p.add(*rec.Problem)
 		return
 	}
-	res := &j.Result
 	if res.Decoded() {
-		p.count(j) // the schema accounting is of events: an undecodable line met no schema
+		p.count(res) // the schema accounting is of events: an undecodable line met no schema
 		p.rep.CountEvent(res.Event)
 	} else {
 		p.rep.CountUndecodable()
@@ -207,11 +175,7 @@ func (p *Pipeline) apply(rec *record.Record, j *judged) {
 	if !res.Decoded() {
 		return
 	}
-	ev := check.Event{ID: res.Event, Doc: res.Doc, Place: rec.Place}
-	if res.Doc == nil {
-		ev.Attrs = &res.Attrs
-	}
-	for _, f := range p.chk.Step(ev) {
+	for _, f := range p.chk.Step(check.Event{ID: res.Event, Attrs: res.Attrs, Place: rec.Place}) {
 		p.add(f)
 	}
 }
@@ -259,17 +223,17 @@ func (p *Pipeline) sequenceFindingsAbove(place finding.Place) int {
 	return n
 }
 
-func (p *Pipeline) count(j *judged) {
+func (p *Pipeline) count(res *contract.Result) {
 	c := p.rep.Judged
-	if j.Fast && !j.disagreed {
+	if res.Fast {
 		c.Fast++
 	} else {
 		c.V5++
 	}
-	if j.crossChecked {
+	if res.CrossChecked {
 		c.CrossChecked++
 	}
-	if j.disagreed {
+	if res.Disagreed {
 		c.Disagreements++
 	}
 }

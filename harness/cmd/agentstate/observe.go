@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -215,7 +217,9 @@ func (o *observeFlags) conclude(rep *report.Report, out *printer, cerr, captureE
 	return code
 }
 
-// openCapture opens the --record file; the returned close reports any write error.
+// openCapture opens the --record file; the returned close reports any write error. Lines are
+// buffered (a write per record cost a system call each) and flushed every captureFlush and when
+// the capture is closed, so that the file follows the consumption closely.
 func openCapture(path string) (func(record.Envelope) error, func() error, error) {
 	if path == "" {
 		return nil, func() error { return nil }, nil
@@ -224,21 +228,64 @@ func openCapture(path string) (func(record.Envelope) error, func() error, error)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open capture: %w", err)
 	}
-	var werr error
-	write := func(e record.Envelope) error {
-		if err := record.WriteEnvelope(f, e); err != nil {
-			werr = err
-			return err
-		}
-		return nil
-	}
+	c := &capture{w: bufio.NewWriterSize(f, 256<<10), stop: make(chan struct{}), flushed: make(chan struct{})}
+	go c.flushEvery(captureFlush)
 	closeFn := func() error {
-		if err := f.Close(); err != nil && werr == nil {
-			werr = fmt.Errorf("close capture: %w", err)
+		close(c.stop)
+		<-c.flushed
+		c.flush()
+		if err := f.Close(); err != nil && c.err == nil {
+			c.err = fmt.Errorf("close capture: %w", err)
 		}
-		return werr
+		return c.err
 	}
-	return write, closeFn, nil
+	return c.write, closeFn, nil
+}
+
+// captureFlush is how far, at most, the --record file lags behind the consumption.
+const captureFlush = 100 * time.Millisecond
+
+// capture is the --record file being written.
+type capture struct {
+	mu      sync.Mutex
+	w       *bufio.Writer
+	err     error // the first write error
+	stop    chan struct{}
+	flushed chan struct{} // closed when flushEvery has returned
+}
+
+func (c *capture) write(e record.Envelope) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := record.WriteEnvelope(c.w, e); err != nil {
+		if c.err == nil {
+			c.err = err
+		}
+		return err
+	}
+	return nil
+}
+
+func (c *capture) flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.w.Flush(); err != nil && c.err == nil {
+		c.err = fmt.Errorf("write capture: %w", err)
+	}
+}
+
+func (c *capture) flushEvery(d time.Duration) {
+	defer close(c.flushed)
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+			c.flush()
+		}
+	}
 }
 
 // terminal is how the progress line may be drawn on a terminal: with TERM=dumb or NO_COLOR

@@ -1,4 +1,6 @@
-package contract
+package fast
+
+import "github.com/voice-agentstate/conformance/harness/attr"
 
 // The one-pass reading of a message's top level. The id that picks the schema may come last
 // (encoding/json writes a map's keys in order, so "id" follows every capitalised attribute), so
@@ -75,7 +77,7 @@ func newTopTable(events map[string]*fastNode) *topTable {
 		}
 		h := nameHash([]byte(name))
 		t.buckets[h] = append(t.buckets[h], uint8(g))
-		t.capOf = append(t.capOf, int8(captureSlot([]byte(name))))
+		t.capOf = append(t.capOf, int8(attr.Slot(name)))
 	}
 	return t
 }
@@ -101,7 +103,7 @@ type later struct {
 const maxLater = 8
 
 // fastOnePass is the fast path with the top table: see the comment at the top of this file.
-func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
+func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs attr.Values, ok bool) {
 	if len(b) > 1<<30 {
 		return "", attrs, false
 	}
@@ -110,11 +112,11 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 	nafter := 0
 	var seen uint64
 	var id []byte
-	i := skipSpace(b, 0)
+	i := SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return "", attrs, false
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	for {
 		if i >= len(b) || b[i] != '"' {
 			return "", attrs, false
@@ -124,11 +126,11 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 			return "", attrs, false
 		}
 		name := b[start:end]
-		i = skipSpace(b, end+1)
+		i = SkipSpace(b, end+1)
 		if i >= len(b) || b[i] != ':' {
 			return "", attrs, false
 		}
-		i = skipSpace(b, i+1)
+		i = SkipSpace(b, i+1)
 		g := t.index(name)
 		if g >= 0 {
 			if seen&(1<<g) != 0 {
@@ -162,7 +164,7 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 		if g >= 0 {
 			slot = int(t.capOf[g])
 		} else {
-			slot = captureSlot(name)
+			slot = attr.Slot(string(name))
 		}
 		caps.note(slot, vstart, i)
 		var more bool
@@ -173,14 +175,14 @@ func (t *topTable) fastOnePass(b []byte, strs *Strings) (event string, attrs Att
 			break
 		}
 	}
-	if skipSpace(b, i) != len(b) || id == nil {
+	if SkipSpace(b, i) != len(b) || id == nil {
 		return "", attrs, false
 	}
 	ev := t.events[string(id)]
 	if ev == nil || !ev.node.allows(tObject) || seen&ev.required != ev.required || !ev.judgeLater(b, after[:nafter], seen) {
 		return "", attrs, false
 	}
-	return ev.name, caps.attrs(b), true
+	return ev.name, caps.values(b), true
 }
 
 // judgeLater judges, once the event is known, the members the scan could not: those without a

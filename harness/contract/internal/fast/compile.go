@@ -1,4 +1,4 @@
-package contract
+package fast
 
 import (
 	"fmt"
@@ -10,23 +10,13 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// The fast path decides that a message is valid without jsonschema/v5, for the common case, at a
-// few per cent of v5's cost. It is compiled at load time from the schemas v5 compiled, so it
-// follows --schemas DIR, and it can only say "valid" or "don't know": every message it does not
-// accept, for whatever reason, goes to v5, which is the only source of findings. An event whose
-// schema uses a keyword the fast path does not implement has no fast path at all.
-//
-// Its verdict on a message it accepts must be v5's (no findings at all) and the attributes it
-// reads must be what check.AttrsOf reads of encoding/json's document: fast_test.go proves both on
-// every fixture and on generated streams, and FuzzFastPath under go test -fuzz.
-
 // fastNode is one schema compiled for the fast path.
 type fastNode struct {
 	anything bool  // a true schema, or one with no assertions: any JSON value
 	types    uint8 // allowed JSON types (typeBit); 0 allows every type
 
-	strs           map[string]struct{} // const or enum: the allowed strings; nil when neither is set
-	minLen, maxLen int                 // in characters; -1 when unset
+	strs           []string // const or enum: the allowed strings; nil when neither is set
+	minLen, maxLen int      // in characters; -1 when unset
 	pattern        *regexp.Regexp
 
 	min, max       int64
@@ -153,13 +143,13 @@ func (n *fastNode) setValues(s *jsonschema.Schema) error {
 	default:
 		return nil
 	}
-	n.strs = make(map[string]struct{}, len(vals))
+	n.strs = make([]string, 0, len(vals))
 	for _, v := range vals {
 		str, ok := v.(string)
 		if !ok {
 			return fmt.Errorf("a const or enum value that is not a string (%v) is left to jsonschema/v5", v)
 		}
-		n.strs[str] = struct{}{}
+		n.strs = append(n.strs, str)
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
-package contract
+package fast
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -16,41 +17,6 @@ const (
 	maxDepth = 32
 	maxExtra = 16
 )
-
-// fast judges a message on the fast path: ok means the message is valid with no finding at all,
-// as v5 would judge it, and attrs are what AttrsOf would read of it. !ok says nothing
-// about the message.
-func (s *Set) fast(raw []byte, strs *Strings) (event string, attrs Attrs, ok bool) {
-	if s.top == nil {
-		return "", attrs, false
-	}
-	return s.top.fastOnePass(raw, strs)
-}
-
-// Strings keeps the attribute values the fast path has read, so that a stream naming the same
-// agents and DNs again and again does not copy them for every event. It holds at most
-// maxStrings values, and starts again when full. It is not safe for concurrent use: give each
-// goroutine its own. The zero value is ready to use.
-type Strings struct {
-	m map[string]string
-}
-
-const maxStrings = 1 << 16
-
-func (c *Strings) get(v []byte) string {
-	if c == nil {
-		return string(v)
-	}
-	if s, ok := c.m[string(v)]; ok {
-		return s
-	}
-	if c.m == nil || len(c.m) >= maxStrings {
-		c.m = make(map[string]string, 1024)
-	}
-	s := string(v)
-	c.m[s] = s
-	return s
-}
 
 // objectScan is what judging one object needs to remember: which of the schema's names were
 // seen, and the members outside them.
@@ -89,7 +55,8 @@ func (o *objectScan) member(n *fastNode, name []byte) (child *fastNode, known in
 // complete says whether the object held every member n requires.
 func (o *objectScan) complete(n *fastNode) bool { return n == nil || o.seen&n.required == n.required }
 
-func skipSpace(b []byte, i int) int {
+// SkipSpace returns the index of the first byte at or after i that is not JSON white space.
+func SkipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
@@ -200,10 +167,8 @@ func stringValue(b []byte, i int, n *fastNode) (int, bool) {
 	if n.types != 0 && n.types&tString == 0 {
 		return i, false
 	}
-	if n.strs != nil {
-		if _, in := n.strs[string(s)]; !in {
-			return i, false
-		}
+	if n.strs != nil && !slices.Contains(n.strs, string(s)) {
+		return i, false // a const or enum holds a few strings: comparing beats a map's hashing
 	}
 	if n.minLen >= 0 || n.maxLen >= 0 {
 		l := utf8.RuneCount(s)
@@ -258,7 +223,7 @@ func array(b []byte, i int, n *fastNode, depth int) (int, bool) {
 	if depth > maxDepth || !n.allows(tArray) {
 		return i, false
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, true
 	}
@@ -276,13 +241,13 @@ func array(b []byte, i int, n *fastNode, depth int) (int, bool) {
 // next reads what follows a member or an element: a comma, after which more is to come, or the
 // closing bracket.
 func next(b []byte, i int, closer byte) (int, bool, bool) {
-	i = skipSpace(b, i)
+	i = SkipSpace(b, i)
 	if i >= len(b) {
 		return i, false, false
 	}
 	switch b[i] {
 	case ',':
-		return skipSpace(b, i+1), true, true
+		return SkipSpace(b, i+1), true, true
 	case closer:
 		return i + 1, false, true
 	}
@@ -295,7 +260,7 @@ func object(b []byte, i int, n *fastNode, depth int) (int, bool) {
 		return i, false
 	}
 	var o objectScan
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, o.complete(n)
 	}
@@ -307,11 +272,11 @@ func object(b []byte, i int, n *fastNode, depth int) (int, bool) {
 		if !ok {
 			return i, false
 		}
-		i = skipSpace(b, end+1)
+		i = SkipSpace(b, end+1)
 		if i >= len(b) || b[i] != ':' {
 			return i, false
 		}
-		i = skipSpace(b, i+1)
+		i = SkipSpace(b, i+1)
 		child, _, ok := o.member(n, b[start:end])
 		if !ok {
 			return i, false
@@ -371,14 +336,8 @@ func skipValue(b []byte, i int) (int, bool) {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			j := i + 1
-			for j < len(b) && b[j] != '"' {
-				if b[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(b) {
+			j := StringEnd(b, i)
+			if j < 0 {
 				return i, false
 			}
 			if i = j; depth == 0 {
@@ -404,114 +363,17 @@ func skipValue(b []byte, i int) (int, bool) {
 	return i, depth == 0
 }
 
-// captures are the bounds of the top-level values the sequence rules read, and where their
-// strings are kept.
-type captures struct {
-	strs  *Strings
-	spans [nCaptured][2]int
-	found [nCaptured]bool
-}
-
-const (
-	capThisDN = iota
-	capAgentID
-	capCustomerID
-	capAgentWorkMode
-	capThisDNRole
-	capConnID
-	capReferenceID
-	capTime
-	nCaptured
-)
-
-// captureSlot returns the capture slot of a top-level member name, or -1.
-func captureSlot(name []byte) int {
-	switch string(name) {
-	case "ThisDN":
-		return capThisDN
-	case "AgentID":
-		return capAgentID
-	case "CustomerID":
-		return capCustomerID
-	case "AgentWorkMode":
-		return capAgentWorkMode
-	case "ThisDNRole":
-		return capThisDNRole
-	case "ConnID":
-		return capConnID
-	case "ReferenceID":
-		return capReferenceID
-	case "time":
-		return capTime
+// StringEnd returns the index of the quote that closes the string whose opening quote is at
+// b[i], stepping over escapes, or -1 when the string is not closed. It does not judge the string;
+// scanString does.
+func StringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
 	}
 	return -1
-}
-
-// note records a top-level value in capture slot k (nothing when k is -1).
-func (c *captures) note(k int, start, end int) {
-	if k >= 0 {
-		c.spans[k], c.found[k] = [2]int{start, end}, true
-	}
-}
-
-// attrs reads what AttrsOf reads, from a message the scan accepted.
-func (c *captures) attrs(b []byte) Attrs {
-	var a Attrs
-	a.ThisDN = c.text(b, capThisDN)
-	a.AgentID = c.text(b, capAgentID)
-	a.CustomerID = c.text(b, capCustomerID)
-	a.AgentWorkMode = c.text(b, capAgentWorkMode)
-	a.ThisDNRole = c.text(b, capThisDNRole)
-	a.ConnID = c.text(b, capConnID)
-	ref := c.spans[capReferenceID]
-	a.ReferenceID = c.found[capReferenceID] && string(b[ref[0]:ref[1]]) != "null"
-	if c.found[capTime] {
-		t := c.spans[capTime]
-		a.Time, a.Timed = stampOf(b[t[0]:t[1]])
-	}
-	return a
-}
-
-func (c *captures) text(b []byte, k int) Text {
-	if !c.found[k] {
-		return Text{}
-	}
-	v := b[c.spans[k][0]:c.spans[k][1]]
-	if len(v) < 3 || v[0] != '"' {
-		return Text{Bad: true}
-	}
-	return Text{Value: c.strs.get(v[1 : len(v)-1])}
-}
-
-// stampOf reads the seconds and useconds of an accepted time value, as AttrsOf does.
-func stampOf(v []byte) (int64, bool) {
-	if len(v) == 0 || v[0] != '{' {
-		return 0, false
-	}
-	var sec, usec int64
-	var hasSec, hasUsec bool
-	i := skipSpace(v, 1)
-	for i < len(v) && v[i] == '"' {
-		start, end, _ := scanString(v, i)
-		i = skipSpace(v, end+1)
-		i = skipSpace(v, i+1) // the colon
-		num, next, isInt := intLiteral(v, i)
-		switch string(v[start:end]) {
-		case "seconds":
-			sec, hasSec = num, isInt
-		case "useconds":
-			usec, hasUsec = num, isInt
-		}
-		if i = next; !isInt {
-			i, _ = skipValue(v, i)
-		}
-		i = skipSpace(v, i)
-		if i < len(v) && v[i] == ',' {
-			i = skipSpace(v, i+1)
-		}
-	}
-	if !hasSec || !hasUsec {
-		return 0, false
-	}
-	return Stamp(sec, usec)
 }
