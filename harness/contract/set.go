@@ -23,8 +23,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/voice-agentstate/conformance/harness/events"
 	"github.com/voice-agentstate/conformance/harness/contract/internal/fast"
+	"github.com/voice-agentstate/conformance/harness/events"
 	"github.com/voice-agentstate/conformance/schemas"
 )
 
