@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"sync"
 
 	"github.com/voice-agentstate/conformance/harness/finding"
@@ -190,16 +189,6 @@ func (s *Stream) AtOffset(partition int32, offset int64) (Event, bool) {
 		return Event{}, false
 	}
 	return s.events[i], true
-}
-
-// ids is the event ids seen, sorted.
-func (s *Stream) ids() []string {
-	out := make([]string, 0, len(s.seen))
-	for id := range s.seen {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func decode(value []byte) (map[string]any, bool) {
