@@ -183,7 +183,7 @@ test-container: $(if $(filter agentstate-kafka:%,$(KAFKA_IMAGE)),kafka-image) su
 FUZZTIME ?= 30s
 FUZZ_TARGETS = harness/record:FuzzReader harness/contract:FuzzValidate harness/contract:FuzzFastPath harness/check:FuzzStep \
 	harness/suite:FuzzLoadScenario harness/drive:FuzzHTTPAnswer harness/verify:FuzzRun \
-	harness/contract:FuzzDuplicateKeys
+	harness/contract:FuzzDuplicateKeys harness/record:FuzzAppendEnvelope
 
 .PHONY: fuzz
 fuzz:
