@@ -269,3 +269,17 @@ func orValue(names map[string]string, v string) string {
 	}
 	return v
 }
+
+// CompareRuns loads the runs at two paths (a capture.jsonl or the report directory holding it,
+// each with its stimulus log) and compares them; an error says which of the two failed to load.
+func CompareRuns(baseline, candidate string, opts Options) (Result, error) {
+	base, err := Load(baseline)
+	if err != nil {
+		return Result{}, fmt.Errorf("baseline: %w", err)
+	}
+	cand, err := Load(candidate)
+	if err != nil {
+		return Result{}, fmt.Errorf("candidate: %w", err)
+	}
+	return Compare(base, cand, opts)
+}

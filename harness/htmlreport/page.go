@@ -260,13 +260,5 @@ func compare(baseline, candidate string) (diff.Result, error) {
 	if err != nil {
 		return diff.Result{}, err
 	}
-	base, err := diff.Load(baseline)
-	if err != nil {
-		return diff.Result{}, fmt.Errorf("baseline: %w", err)
-	}
-	cand, err := diff.Load(candidate)
-	if err != nil {
-		return diff.Result{}, fmt.Errorf("candidate: %w", err)
-	}
-	return diff.Compare(base, cand, diff.Options{Enums: diff.EnumsOf(set)})
+	return diff.CompareRuns(baseline, candidate, diff.Options{Enums: diff.EnumsOf(set)})
 }
