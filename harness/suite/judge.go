@@ -92,7 +92,7 @@ func (j judge) referenceOf(o Outcome, ev collect.Event) string {
 	case !ok, !o.Step.Physical && ref == o.Step.ReferenceID:
 		return ""
 	case o.Step.Physical && ref == 0:
-		return "" // 0 names no request (the suite issues them from 1): it claims none, as T-Library's unset reference does
+		return "" // 0 names no request (the suite never issues it): it claims none, as T-Library's unset reference does
 	case o.Step.Physical:
 		return fmt.Sprintf("%s: ReferenceID %d%s, but no client request caused the event (the phone set or the switch did), so it must carry none (adapter-protocol.md, ReferenceID)",
 			RuleStepReferenceID, ref, j.whose(ref, o.Step.ReferenceID))

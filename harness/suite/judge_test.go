@@ -26,8 +26,8 @@ func TestATimeInWholeSecondsIsOnTime(t *testing.T) {
 	}
 }
 
-// TestAPhysicalEventMayCarryReferenceIDZero: 0 names no request (the suite issues ReferenceIDs
-// from 1), so a physical event stamped with it claims none; any other ReferenceID on it does.
+// TestAPhysicalEventMayCarryReferenceIDZero: 0 names no request (the suite never issues it), so
+// a physical event stamped with it claims none; any other ReferenceID on it does.
 func TestAPhysicalEventMayCarryReferenceIDZero(t *testing.T) {
 	o := Outcome{Step: Step{Physical: true, ReferenceID: 8}}
 	for ref, lawful := range map[string]bool{"0": true, "8": false, "3": false} {
