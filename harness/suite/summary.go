@@ -70,8 +70,8 @@ type SpecOutcome struct {
 
 // Decide returns the run's verdict: FAIL unless the run is known to have succeeded, run at least
 // one spec, judged a stream that passed and measured its coverage; PARTIAL if it did all that with
-// only the specs a filter or a focus selected. A spec that skipped itself does not make the run
-// partial, as no person chose it away; the summary lists it.
+// only the specs a filter or a focus selected, or with a spec that skipped itself: what a skipped
+// spec would have judged is unknown, and unknown is never a pass. The summary lists it.
 func (s Summary) Decide() string {
 	switch r := s.Run; {
 	case r == nil, !r.Succeeded, len(r.Failed) > 0, r.Ran == 0, s.Report == nil, !s.Report.Passed(), s.CoverageError != "":
@@ -82,7 +82,7 @@ func (s Summary) Decide() string {
 	return VerdictPass
 }
 
-func (r *Run) partial() bool { return r.Filter != "" || r.Selected < r.Total }
+func (r *Run) partial() bool { return r.Filter != "" || r.Selected < r.Total || len(r.Skipped) > 0 }
 
 // EventCoverage says how often an event was seen and which of its declared attributes it carried.
 type EventCoverage struct {
@@ -247,9 +247,24 @@ func (r *Run) skippedNote() string {
 	return fmt.Sprintf("; %d skipped itself, listed below", len(r.Skipped))
 }
 
+// PartOf says which part of the suite a partial run judged: its filter, its selection, or the
+// specs that skipped themselves.
+func (s Summary) PartOf() string {
+	if s.Run == nil {
+		return "unknown"
+	}
+	return s.Run.selection()
+}
+
 func (r *Run) selection() string {
-	if r.Filter != "" {
+	switch {
+	case r.Filter != "":
 		return r.Filter
+	case r.Selected == r.Total && len(r.Skipped) > 0:
+		if len(r.Skipped) == 1 {
+			return "1 spec skipped itself"
+		}
+		return fmt.Sprintf("%d specs skipped themselves", len(r.Skipped))
 	}
 	return fmt.Sprintf("%d of %d specs selected", r.Selected, r.Total)
 }
