@@ -4,7 +4,7 @@ AGENTSTATE = $(GO) run ./harness/cmd/agentstate
 REPORT_DIR ?= reports
 BENCH_COUNT ?= 6
 
-.PHONY: conformance test vet lint bench bench-ajv bench-libs build asyncapi example-conformance dist templates
+.PHONY: conformance test vet lint bench bench-ajv bench-kcat bench-libs build asyncapi example-conformance dist templates
 
 # The main job: the Ginkgo conformance suite against the embedded broker and the reference
 # producer, unless AGENTSTATE_* settings say otherwise. FAULT=<name> injects a fault into the
@@ -80,6 +80,14 @@ bench:
 bench-ajv:
 	@mkdir -p $(REPORT_DIR)
 	GO=$(GO) bash harness/scripts/ajv-bench/side-by-side.sh | tee $(REPORT_DIR)/bench-ajv.md
+
+# The whole-process side-by-side of observe (with and without --record) with kcat on a real Kafka:
+# EVENTS records produced to a new topic, RUNS alternating runs each, medians and ratios as a
+# Markdown table (harness/scripts/observe-vs-kcat.sh; needs kcat, and Java 17 and Maven unless
+# BOOTSTRAP or AGENTSTATE_REAL_KAFKA names a running broker), also in reports/bench-kcat.md.
+bench-kcat:
+	@mkdir -p $(REPORT_DIR)
+	GO=$(GO) bash harness/scripts/observe-vs-kcat.sh | tee $(REPORT_DIR)/bench-kcat.md
 
 # The fast path beside simdjson-go, fastjson, sonic and encoding/json.Valid on the same events, in
 # a module of its own (harness/scripts/jsonlib-bench) so that the harness does not depend on them.
