@@ -16,13 +16,14 @@
 # AGENTSTATE_REAL_KAFKA (written by harness/scripts/kafka.sh up); else the script starts a broker
 # with kafka.sh (KAFKA_PORT, default 19092 there) for the run and stops it afterwards.
 set -euo pipefail
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/../.."
 GO=${GO:-go}
 RUNS=${RUNS:-5}
 EVENTS=${EVENTS:-500000}
 
 if [[ -z ${BOOTSTRAP:-} && -z ${AGENTSTATE_REAL_KAFKA:-} ]]; then
-	exec bash harness/scripts/kafka.sh test bash "$0" "$@"
+	exec bash harness/scripts/kafka.sh test bash "$self" "$@"
 fi
 if [[ -z ${BOOTSTRAP:-} ]]; then
 	BOOTSTRAP=$(sed -n 's/^KAFKA_PLAINTEXT=//p' "$AGENTSTATE_REAL_KAFKA")
@@ -50,7 +51,7 @@ got=$(kcat -C -b "$BOOTSTRAP" -t "$topic" -e -q | wc -l)
 
 capture=$dir/capture.jsonl
 observe="$dir/agentstate observe --bootstrap $BOOTSTRAP --topic $topic --from earliest --until-end --initial-state clean --quiet"
-names=("kcat -C -e -q \\| wc -l (kcat's own consumption)"
+names=("kcat -C -e -q \\\\| wc -l (kcat's own consumption)"
 	"agentstate observe --until-end (schemas and sequence rules)"
 	"agentstate observe --until-end --record FILE")
 cmds=("kcat -C -b $BOOTSTRAP -t $topic -e -q | wc -l"
