@@ -136,7 +136,7 @@ var catalogue = []Rule{
 	},
 	{
 		ID: RuleKeyFormat, Severity: finding.Violation,
-		Summary: "The Kafka key is {tenant_id}:{agent_id}: it has the ':' separator, its agent part is the payload's AgentID and its tenant part the payload's CustomerID, when the payload has them; a record known to have no key (null) breaks it.",
+		Summary: "The Kafka key is {tenant_id}:{agent_id}: it has the ':' separator, its agent part is the payload's AgentID and its tenant part the payload's CustomerID, when the payload has them. A record with no key (a null key from observe, or \"key\": null in a kcat envelope) breaks it: Kafka's partitioner then scatters an agent's events over partitions, out of order. Plain JSON Lines, and envelopes without a key member, say nothing of the key and are not judged by it.",
 		Spec:    "Message key template {tenant_id}:{agent_id}. (facts.md, documented)",
 	},
 	{
