@@ -53,7 +53,7 @@ func facts(t *testing.T) map[string]bool {
 	return out
 }
 
-// citations walks the repository's text files, except fixtures/spec/facts.md itself, and returns where each
+// citations walks the repository's text files (not what .gitignore leaves out), except fixtures/spec/facts.md itself, and returns where each
 // fact ID is cited, and every place that names a facts file other than fixtures/spec/facts.md.
 func citations(t *testing.T) (cited map[string][]string, outside []string) {
 	t.Helper()
@@ -64,7 +64,7 @@ func citations(t *testing.T) (cited map[string][]string, outside []string) {
 		switch {
 		case err != nil:
 			return err
-		case d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules"):
+		case d.IsDir() && ignoredDir(path, root):
 			return filepath.SkipDir
 		case d.IsDir() || path == own || !textFile(path):
 			return nil
@@ -75,6 +75,20 @@ func citations(t *testing.T) (cited map[string][]string, outside []string) {
 		t.Fatalf("walk repository: %v", err)
 	}
 	return cited, outside
+}
+
+// ignoredDir says whether the directory at path holds no file of the repository: git's own, or
+// what .gitignore leaves out (downloads, reports, dependencies).
+func ignoredDir(path, root string) bool {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		return false
+	}
+	switch filepath.ToSlash(rel) {
+	case ".git", ".cache", "reports", "dist":
+		return true
+	}
+	return filepath.Base(path) == "node_modules"
 }
 
 // textFile says whether path is a kind of file that may cite a fact.
