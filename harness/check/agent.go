@@ -17,7 +17,7 @@ import (
 // no named agent of the DN is logged in or of unknown state. An unnamed logout may be any named
 // agent's, so it makes the logged-in named agents of the DN unknown.
 //
-// One agent is logged in on a DN at a time (facts.md): an unnamed ready or not-ready while exactly
+// One agent is logged in on a DN at a time (fact:one-agent-per-dn): an unnamed ready or not-ready while exactly
 // one named agent is logged in on the DN, and none is of unknown state, is that agent's and does
 // not make an unnamed agent logged in; a named login ends the unnamed agent known logged in, which
 // was that agent or was logged out by it. So after the logout of the DN's only agent an unnamed

@@ -99,6 +99,8 @@ func TestRules(t *testing.T) {
 			t.Errorf("%s: severity %v, want %v", r.ID, r.Severity, want[r.ID])
 		case r.Spec == "" || r.Summary == "":
 			t.Errorf("%s: Spec %q, Summary %q: both must be given", r.ID, r.Spec, r.Summary)
+		case !strings.Contains(r.Spec, "(spec, ") && !strings.Contains(r.Spec, "fact:"):
+			t.Errorf("%s: Spec %q cites neither the spec nor a fact (fact:ID) of fixtures/spec/facts.md", r.ID, r.Spec)
 		}
 		seen[r.ID] = true
 		breaking, ok := expect[r.ID+".break.jsonl"]

@@ -52,7 +52,7 @@ func seenOf(id, dn, agent string, offset int64) collect.Event {
 }
 
 // TestAMutedCallHangsUpWithoutEventMuteOff: the end of a call ends its mute without an
-// EventMuteOff (facts.md), so the hang-up of a muted call must produce EventOnHook alone; a
+// EventMuteOff (fact:call-end-unmutes), so the hang-up of a muted call must produce EventOnHook alone; a
 // mute-off of the ended call must be refused, with invalid-connid or invalid-state, and produce
 // nothing; and the DN's next call starts unmuted, so its mute-on must be performed.
 func TestAMutedCallHangsUpWithoutEventMuteOff(t *testing.T) {

@@ -21,11 +21,11 @@ const (
 	RuleStepTime = "step.time"
 	// RuleStepReferenceID: an event carries a ReferenceID only when a client request caused it,
 	// and then that request's. Spec: "ReferenceID is the identifier ... attached to the request a
-	// client sends"; facts.md: "unsolicited events (from the phone set) carry none".
+	// client sends"; an event nobody asked for carries none (fact:reference-id-echo).
 	RuleStepReferenceID = "step.reference-id"
 	// RuleStepPartition: every event keyed by an agent is in the partition of that agent's
-	// earlier events in the run. facts.md: "all events of one agent of one tenant are in one
-	// partition, in order".
+	// earlier events in the run. An agent's events are in one partition, in order
+	// (fact:partition-order).
 	RuleStepPartition = "step.partition"
 	// RuleStepCustomerID: an event's CustomerID is the tenant its key starts with. Spec: key
 	// {tenant_id}:{agent_id}; CustomerID "the assigned Customer (Tenant) identifier".

@@ -162,3 +162,58 @@ func TestEveryIncompatibilityKindIsInTheREADME(t *testing.T) {
 		}
 	}
 }
+
+// readmeRows returns the body rows of the README's table whose header's first cell is header,
+// each as its trimmed cells.
+func readmeRows(t *testing.T, header string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(strings.TrimSuffix(strings.TrimPrefix(line, "|"), "|"), "|")
+		switch {
+		case !strings.HasPrefix(line, "|"):
+			in = false
+		case strings.TrimSpace(cells[0]) == header:
+			in = true
+		case in && !strings.HasPrefix(strings.TrimSpace(cells[0]), "---"):
+			for i := range cells {
+				cells[i] = strings.TrimSpace(cells[i])
+			}
+			rows = append(rows, cells)
+		}
+	}
+	return rows
+}
+
+// TestTheREADMEsSequenceTableSaysWhatTheCatalogueSays holds the README's table of sequence rules
+// to check's catalogue, the one source of each rule's text: every rule of the catalogue has a row
+// there with the catalogue's severity and, backticks aside, the catalogue's Summary.
+func TestTheREADMEsSequenceTableSaysWhatTheCatalogueSays(t *testing.T) {
+	var rows [][]string
+	for _, row := range readmeRows(t, "rule") {
+		if len(row) == 3 && row[1] != "" && strings.Contains("violation warning", row[1]) {
+			rows = append(rows, row)
+		}
+	}
+	catalogue := check.Rules()
+	byID := map[string][]string{}
+	for _, row := range rows {
+		byID[strings.Trim(row[0], "`")] = row
+	}
+	for _, r := range catalogue {
+		row, ok := byID[r.ID]
+		switch {
+		case !ok:
+			t.Errorf("rule %s of the catalogue has no row in the README's table of sequence rules", r.ID)
+		case row[1] != r.Severity.String():
+			t.Errorf("the README gives %s the severity %q, the catalogue %q", r.ID, row[1], r.Severity)
+		case strings.ReplaceAll(row[2], "`", "") != r.Summary:
+			t.Errorf("the README says of %s:\n  %s\nthe catalogue (harness/check/rules.go) says:\n  %s\nmake the README's cell the catalogue's Summary", r.ID, row[2], r.Summary)
+		}
+	}
+}

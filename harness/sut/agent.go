@@ -78,8 +78,7 @@ func (p *Producer) NotReady(ctx context.Context, r drive.NotReady) error {
 }
 
 // seatFree refuses a login on a DN where another agent is logged in, or of an agent logged in on
-// another DN. facts.md: "One agent per DN at a time: a login of agent B on a DN where A is logged
-// in is rejected or first logs A out."
+// another DN: a DN has at most one agent logged in (fact:one-agent-per-dn).
 func (p *Producer) seatFree(l *line, agent string) error {
 	if l.agent != "" && l.agent != agent {
 		return fmt.Errorf("DN %s has agent %s logged in: %w", l.dn, l.agent, drive.ErrInvalidState)

@@ -8,7 +8,7 @@ import (
 )
 
 // Call stimuli: the simulated handset and mute. The handset's events are physical, so they carry
-// no ReferenceID (facts.md: "unsolicited events (from the phone set) carry none"). Mute events
+// no ReferenceID (fact:reference-id-echo: an event nobody asked for carries none). Mute events
 // echo theirs (spec, EventMuteOff: "The ReferenceID attribute is set to indicate the corresponding
 // TSetMuteOff() function").
 
@@ -51,8 +51,8 @@ func (p *Producer) OnHook(ctx context.Context, r drive.Request) error {
 	})
 }
 
-// hangUp ends the DN's call, and with it its mute state, without an EventMuteOff (facts.md: "a
-// call ending also ends mute without an EventMuteOff"), unless a fault says otherwise.
+// hangUp ends the DN's call, and with it its mute state, without an EventMuteOff
+// (fact:call-end-unmutes), unless a fault says otherwise.
 func (p *Producer) hangUp(l *line) []message {
 	var out []message
 	muted := l.call.mute == muteOn

@@ -80,7 +80,7 @@ func (s *service) setReady(l *line, r request) ([]event, error) {
 }
 
 // setNotReady makes the agent not ready; a not-ready agent may become not ready again with
-// another work mode or reason (facts.md).
+// another work mode or reason (fact:not-ready-repeats, fixtures/spec/facts.md).
 func (s *service) setNotReady(l *line, r request) ([]event, error) {
 	if err := workMode(r.AgentWorkMode, notReadyModes); err != nil {
 		return nil, err
