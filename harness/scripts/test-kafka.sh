@@ -21,7 +21,7 @@ mkdir -p "$REPORTS"
 echo "== real-Kafka integration tests"
 # The TestRealKafka* tests need listeners of their own; the table tests that run over both brokers
 # (brokertest.Each) run their real subtest once AGENTSTATE_REAL_KAFKA is set.
-"$GO" test -count=1 -timeout 10m -v -run '^(TestRealKafka.*|TestObserveFindsWhatVerifyFindsWithKafkaCoordinates)$' ./harness/cmd/agentstate/
+"$GO" test -count=1 -timeout 10m -v -run '^(TestRealKafka.*|TestObserveFindsWhatVerifyFindsWithKafkaCoordinates|TestObserversShareATopicThroughAGroupAndMergeToOneVerdict)$' ./harness/cmd/agentstate/
 
 echo "== building the conformance suite"
 "$GO" test -c -o "$REPORTS/specs.test" ./specs
