@@ -17,7 +17,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/suite"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/html-report.png, the README's picture of the HTML report")
+var update = flag.Bool("update", false, "rewrite harness/htmlreport/html-report.png, the README's picture of the HTML report")
 
 // faultRun is the suite's page of a failing run (testdata/fault-run): a failed spec and a
 // finding on the stream.
@@ -25,7 +25,7 @@ const faultRun = "testdata/fault-run"
 
 // screenshot is the README's picture of the report, and where the test saves its own.
 const (
-	screenshot = "../../docs/html-report.png"
+	screenshot = "html-report.png"
 	savedTo    = "../../reports/htmlreport/summary.png"
 )
 
