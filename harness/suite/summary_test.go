@@ -2,6 +2,8 @@ package suite_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,5 +120,25 @@ func TestASummaryWhoseCoverageIsUnknownIsNotAPass(t *testing.T) {
 	s.Markdown(&md)
 	if want := "coverage unknown (load the built-in schemas: schema EventDNDOn: broken)"; !strings.Contains(md.String(), want) {
 		t.Errorf("summary lacks %q:\n%s", want, md.String())
+	}
+}
+
+// TestEveryReportOfTheSummaryHasOneMode: summary.json, summary.md and summary.html are written
+// with the mode of every report (0640: readable by the group a CI job shares them with), not
+// one file 0644 and another 0640.
+func TestEveryReportOfTheSummaryHasOneMode(t *testing.T) {
+	dir := t.TempDir()
+	s := suite.Summary{Run: &suite.Run{Succeeded: true, Total: 1, Selected: 1, Ran: 1, Passed: 1}, Report: passingStream()}
+	if err := s.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{suite.SummaryJSON, suite.SummaryMD, suite.SummaryHTML} {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o640 {
+			t.Errorf("%s has mode %v, want 0640 like every report", name, st.Mode().Perm())
+		}
 	}
 }
