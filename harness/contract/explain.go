@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func valueFinding(event string, doc any, keyword string, e *jsonschema.Validatio
 	value := lookup(doc, e.InstanceLocation)
 	found := render(value)
 	if keyword == "type" {
-		found = jsonType(value) + " " + found
+		found = JSONType(value) + " " + found
 	}
 	expected := expectation(keyword, e.Message)
 	if keyword == "" {
@@ -292,18 +293,27 @@ func render(v any) string {
 	return string(b)
 }
 
-func jsonType(v any) string {
+// JSONType is the JSON Schema type of a decoded value (decoded with UseNumber): null, boolean,
+// integer (a number whose fraction is zero, 1.0 and 1e3 among them, as JSON Schema counts it),
+// number, string, array or object. The one reading of a value's type for the contract's words,
+// the diff of two runs and the diff of two schema sets.
+func JSONType(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "null"
 	case bool:
 		return "boolean"
 	case json.Number:
-		if _, err := v.Int64(); err == nil {
+		if r, ok := new(big.Rat).SetString(v.String()); ok && r.IsInt() {
 			return "integer"
 		}
 		return "number"
+	case int, int64:
+		return "integer"
 	case float64:
+		if v == math.Trunc(v) && !math.IsInf(v, 0) {
+			return "integer"
+		}
 		return "number"
 	case string:
 		return "string"

@@ -174,7 +174,7 @@ func decode(raw []byte) (map[string]any, *finding.Finding) {
 	}
 	doc, ok := v.(map[string]any)
 	if !ok {
-		kind := jsonType(v)
+		kind := JSONType(v)
 		return nil, &finding.Finding{
 			Rule: RuleNotObject, Severity: finding.Violation, Expected: "a JSON object", Found: "a JSON " + kind,
 			Message: "message is a JSON " + kind + ", not an object; each event is a JSON object with an id",

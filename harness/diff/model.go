@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
 )
 
 // Run is one suite run: its capture and its stimulus log, paired. Build it with Load or NewRun.
@@ -169,7 +171,7 @@ func (n *normaliser) flatten(out map[string]attr, top, path string, v any, e *En
 		}
 		return
 	}
-	a := attr{typ: jsonType(v)}
+	a := attr{typ: contract.JSONType(v)}
 	switch {
 	case top == "time":
 		a.value = timeValue(path, v)
@@ -227,27 +229,6 @@ func (n *normaliser) str(s string) string {
 		return "<tenant>"
 	}
 	return s
-}
-
-func jsonType(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case json.Number:
-		if strings.ContainsAny(t.String(), ".eE") {
-			return "number"
-		}
-		return "integer"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // timeValue normalises a time attribute away, keeping what a consumer relies on: seconds since

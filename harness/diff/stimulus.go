@@ -110,7 +110,7 @@ func (c *comparison) event(d Difference, b, k normEvent) {
 		c.changed(d, "(key)", attr{typ: "string", value: b.key}, attr{typ: "string", value: k.key})
 	}
 	var gone []string
-	for _, path := range unionPaths(b.attrs, k.attrs) {
+	for _, path := range sortedKeys(b.attrs, k.attrs) {
 		if c.reported(d.Event, path) || under(path, gone) {
 			continue
 		}
@@ -162,22 +162,6 @@ func words(a attr) string {
 		return "an object"
 	}
 	return a.typ + " " + a.value
-}
-
-func unionPaths(a, b map[string]attr) []string {
-	seen := map[string]bool{}
-	for p := range a {
-		seen[p] = true
-	}
-	for p := range b {
-		seen[p] = true
-	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // under says whether path is a member of one of the objects parents.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/voice-agentstate/conformance/harness/contract"
 )
 
 // accepts is the rules' own reading of whether s accepts v, over the keywords they reason
@@ -20,7 +22,7 @@ func accepts(s *jsonschema.Schema, v any) bool {
 	if vals, ok := finite(s); ok && !in(vals, v) {
 		return false
 	}
-	t := typeOf(v)
+	t := contract.JSONType(v)
 	if !allows(s, t) {
 		return false
 	}
@@ -70,34 +72,6 @@ func in(vals []any, v any) bool {
 		}
 	}
 	return false
-}
-
-func typeOf(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case json.Number:
-		if strings.ContainsAny(t.String(), ".eE") {
-			return "number"
-		}
-		return "integer"
-	case int, int64:
-		return "integer"
-	case float64:
-		if t == float64(int64(t)) {
-			return "integer"
-		}
-		return "number"
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	}
-	return "unknown"
 }
 
 func show(v any) string {
