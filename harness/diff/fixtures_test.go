@@ -1,7 +1,6 @@
 package diff_test
 
 import (
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/diff"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite each fixture's expected.json from what the comparison gives (then review the diff)")
@@ -85,21 +85,5 @@ func compare(t *testing.T, a, b *diff.Run, opts diff.Options) diff.Result {
 
 func readExpected(t *testing.T, path string, got expected) expected {
 	t.Helper()
-	var want expected
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &want); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-	} else if !*update {
-		t.Fatal(err)
-	}
-	if *update {
-		got.Description = want.Description
-		b, _ := json.MarshalIndent(got, "", "  ")
-		if err := os.WriteFile(path, append(b, '\n'), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	return want
+	return testkit.Golden(t, path, got, *update, func(want expected, got *expected) { got.Description = want.Description })
 }

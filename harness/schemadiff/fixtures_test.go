@@ -13,6 +13,7 @@ import (
 
 	"github.com/voice-agentstate/conformance/fixtures"
 	"github.com/voice-agentstate/conformance/harness/contract"
+	"github.com/voice-agentstate/conformance/harness/internal/testkit"
 	"github.com/voice-agentstate/conformance/harness/schemadiff"
 )
 
@@ -126,23 +127,7 @@ func validV5(set *contract.Set, event string, raw []byte) bool {
 
 func readExpected(t *testing.T, path string, got expected) expected {
 	t.Helper()
-	var want expected
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &want); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-	} else if !*update {
-		t.Fatal(err)
-	}
-	if *update {
-		got.Description = want.Description
-		b, _ := json.MarshalIndent(got, "", "  ")
-		if err := os.WriteFile(path, append(b, '\n'), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	return want
+	return testkit.Golden(t, path, got, *update, func(want expected, got *expected) { got.Description = want.Description })
 }
 
 // loadSet is the built-in schemas with the fixture's files laid over them.

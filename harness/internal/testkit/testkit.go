@@ -3,7 +3,9 @@
 package testkit
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -27,4 +29,31 @@ func Builtin(t testing.TB) *contract.Set {
 		t.Fatal(err)
 	}
 	return set
+}
+
+// Golden reads the expected result at path, a JSON file of a fixture. With update it writes got
+// there instead (keep first carries over what people wrote and the code does not produce, such as
+// a description) and returns it; without, a missing or unreadable file fails the test.
+func Golden[T any](t testing.TB, path string, got T, update bool, keep func(want T, got *T)) T {
+	t.Helper()
+	var want T
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	} else if !update {
+		t.Fatal(err)
+	}
+	if !update {
+		return want
+	}
+	keep(want, &got)
+	b, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
