@@ -72,10 +72,10 @@ var _ = Describe("Broker modes", Label("broker"), func() {
 	// would otherwise fail the run for nothing the producer did).
 	if containerAsked(os.Getenv("AGENTSTATE_BROKER"), GinkgoLabelFilter()) {
 		It("runs a Kafka container", Label("container"), func() {
-			cfg, err := broker.FromEnv(os.Getenv)
-			must(err, "")
-			cfg.Provider, cfg.Partitions, cfg.DialTimeout = broker.Container, 3, time.Minute
-			b, err := broker.Start(context.Background(), cfg)
+			must(cfgErr, "settings")
+			bc := cfg.Broker // the settings the suite read once, with this spec's own topic shape
+			bc.Provider, bc.Partitions, bc.DialTimeout = broker.Container, 3, time.Minute
+			b, err := broker.Start(context.Background(), bc)
 			if b != nil {
 				DeferCleanup(b.Close)
 			}
