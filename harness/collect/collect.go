@@ -63,6 +63,7 @@ type Collector struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever an event arrives
 	events  []Event
+	first   map[string]int // the index in events of the first event of each key (not null)
 	next    map[int32]int64
 	report  *report.Report // the finished report, once the run has ended
 	err     error
@@ -87,7 +88,7 @@ func Start(ctx context.Context, b broker.Broker, opts Options) (*Collector, erro
 		return nil, err // the run would fail the same way; say so before anything starts
 	}
 	cctx, cancel := context.WithCancel(context.Background())
-	c := &Collector{b: b, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{}), next: maps.Clone(starts)}
+	c := &Collector{b: b, cancel: cancel, stop: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{}), next: maps.Clone(starts), first: map[string]int{}}
 	go c.run(cctx, c.options(vopts, starts, opts.Capture))
 	return c, nil
 }
@@ -140,7 +141,22 @@ func (c *Collector) add(r record.Record, res contract.Result) {
 	defer c.mu.Unlock()
 	c.events = append(c.events, Event{Place: r.Place, Key: r.Place.Key, Value: append([]byte(nil), r.Value...),
 		ID: res.Event, Doc: res.Doc, Findings: res.Findings})
+	if _, seen := c.first[r.Place.Key]; !seen && !r.Place.KeyNull {
+		c.first[r.Place.Key] = len(c.events) - 1
+	}
 	c.wake()
+}
+
+// First returns the first event collected with the key (a null key is no key), if any: where
+// the run first saw that key's partition.
+func (c *Collector) First(key string) (Event, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i, ok := c.first[key]
+	if !ok {
+		return Event{}, false
+	}
+	return c.events[i], true
 }
 
 // progress keeps the consumer's position per partition, past records and transaction markers

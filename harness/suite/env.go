@@ -146,5 +146,5 @@ func (e *Env) requestName(ref int64) (string, bool) {
 // judge returns the step rules as they stand now: the run's clock tolerance, every event
 // consumed so far, and the requests made.
 func (e *Env) judge() judge {
-	return judge{tolerance: e.Cfg.ClockTolerance, history: e.Collector.Since(0), request: e.requestName}
+	return judge{tolerance: e.Cfg.ClockTolerance, first: e.Collector.First, request: e.requestName}
 }

@@ -40,9 +40,9 @@ func Rules() []string {
 
 // judge is what a step's events are held to beyond its wanted events.
 type judge struct {
-	tolerance time.Duration                  // AGENTSTATE_CLOCK_TOLERANCE
-	history   []collect.Event                // every event consumed in the run so far, in order
-	request   func(ref int64) (string, bool) // the name of the step whose request had a ReferenceID
+	tolerance time.Duration                          // AGENTSTATE_CLOCK_TOLERANCE
+	first     func(key string) (collect.Event, bool) // the run's first event of a key; nil: none known
+	request   func(ref int64) (string, bool)         // the name of the step whose request had a ReferenceID
 }
 
 // broken words what the events of an outcome break, each line starting with its rule.
@@ -117,20 +117,15 @@ func (j judge) whose(ref, own int64) string {
 // partitionOf compares the partition of an event keyed by an agent with the first event of the
 // same key in the run. Events keyed by the tenant alone ("t1:") name no agent, and are not held.
 func (j judge) partitionOf(_ Outcome, ev collect.Event) string {
-	if _, agent, _ := strings.Cut(ev.Key, ":"); agent == "" || ev.Place.KeyNull {
+	if _, agent, _ := strings.Cut(ev.Key, ":"); agent == "" || ev.Place.KeyNull || j.first == nil {
 		return ""
 	}
-	for _, first := range j.history {
-		if first.Key != ev.Key || first.Place.KeyNull {
-			continue
-		}
-		if first.Place.Partition == ev.Place.Partition {
-			return ""
-		}
-		return fmt.Sprintf("%s: partition %d, but the earlier %s of the same agent (key %q) is at %s: all events of one agent must be in one partition, as Kafka's partitioning by the key {tenant_id}:{agent_id} puts them (is the producer's partitioner random, round-robin or set by hand?)",
-			RuleStepPartition, ev.Place.Partition, orNone(first.ID), ev.Key, first.Place)
+	first, ok := j.first(ev.Key)
+	if !ok || first.Place.Partition == ev.Place.Partition {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("%s: partition %d, but the earlier %s of the same agent (key %q) is at %s: all events of one agent must be in one partition, as Kafka's partitioning by the key {tenant_id}:{agent_id} puts them (is the producer's partitioner random, round-robin or set by hand?)",
+		RuleStepPartition, ev.Place.Partition, orNone(first.ID), ev.Key, first.Place)
 }
 
 // customerOf compares CustomerID, where the event has one, with the tenant part of its key. A
