@@ -71,9 +71,8 @@ for run in $(seq "$RUNS"); do
 		exit 1
 	}
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-wall() { awk -v i="$1" '$1 == i {print $2}' "$times" | median; }
-cpu() { awk -v i="$1" '$1 == i {print $3 + $4}' "$times" | median; }
+# shellcheck source=harness/scripts/medians.sh
+source harness/scripts/medians.sh
 kWall=$(wall 0)
 kCPU=$(cpu 0)
 echo "$EVENTS records ($(wc -c <"$capture") bytes captured) on Kafka $(sed -n 's/^KAFKA_VERSION=//p' "${AGENTSTATE_REAL_KAFKA:-/dev/null}" 2>/dev/null) at $BOOTSTRAP, topic of 3 partitions,"

@@ -35,9 +35,8 @@ for run in $(seq "$RUNS"); do
 		/usr/bin/time -f "$i %e %U %S" -a -o "$times" ${cmds[$i]} >/dev/null
 	done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-wall() { awk -v i="$1" '$1 == i {print $2}' "$times" | median; }
-cpu() { awk -v i="$1" '$1 == i {print $3 + $4}' "$times" | median; }
+# shellcheck source=harness/scripts/medians.sh
+source harness/scripts/medians.sh
 ajvWall=$(wall 2)
 ajvCPU=$(cpu 2)
 echo "$EVENTS events ($(wc -c <"$file") bytes), $RUNS alternating runs each, medians, $(nproc) cores, $(date -u +%F):"
