@@ -52,6 +52,9 @@ type Options struct {
 	// Docs makes Judge return the decoded document of every event (the suite's collector reads
 	// them), at the cost of the decoding the fast path saves.
 	Docs bool
+	// OnRecord, if set, is called by Run with every record it reads, in reading order, before it
+	// is judged (for a report that draws the records, so that the inputs are read once).
+	OnRecord func(record.Record)
 }
 
 // DefaultCrossCheck is how often, by default, a fast verdict is judged again by jsonschema/v5:
@@ -273,7 +276,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	}
 	for _, in := range inputs {
 		p.rep.Files = append(p.rep.Files, in.Name)
-		if err := readAll(ctx, in, opts.Input, judge); err != nil {
+		if err := readAll(ctx, in, opts.Input, opts.OnRecord, judge); err != nil {
 			done() // every record read is counted, even when the run stops
 			return p.rep, err
 		}
@@ -282,7 +285,7 @@ func Run(ctx context.Context, inputs []Input, opts Options) (*report.Report, err
 	return p.Finish(), nil
 }
 
-func readAll(ctx context.Context, in Input, format record.Format, judge func(record.Record)) error {
+func readAll(ctx context.Context, in Input, format record.Format, seen, judge func(record.Record)) error {
 	rd := record.NewReaderFormat(interruptible(ctx, in.R), in.Name, format)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -294,6 +297,9 @@ func readAll(ctx context.Context, in Input, format record.Format, judge func(rec
 		}
 		if err != nil {
 			return fmt.Errorf("read %s: %w", in.Name, err)
+		}
+		if seen != nil {
+			seen(rec)
 		}
 		judge(rec)
 	}

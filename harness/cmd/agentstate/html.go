@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/voice-agentstate/conformance/harness/htmlreport"
-	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/report"
 )
 
@@ -41,35 +39,4 @@ func writeHTML(path, command string, rep *report.Report, s *htmlreport.Stream, s
 	}
 	complain(stderr, "HTML report written to "+path)
 	return true
-}
-
-// spooled keeps a copy of standard input while verify reads it, so that --report-html can draw
-// its records after the run; the copy is removed by the returned cleanup.
-func spooled(stdin io.Reader) (io.Reader, *os.File, func(), error) {
-	f, err := os.CreateTemp("", "agentstate-stdin-*.jsonl")
-	if err != nil {
-		return nil, nil, func() {}, fmt.Errorf("spool standard input: %w", err)
-	}
-	return io.TeeReader(stdin, f), f, func() { f.Close(); os.Remove(f.Name()) }, nil
-}
-
-// verifiedStream reads again the inputs verify judged, for the page: each file by its name,
-// standard input from its spooled copy.
-func verifiedStream(files []string, spool *os.File, format record.Format) (*htmlreport.Stream, error) {
-	s := htmlreport.NewStream()
-	for _, name := range files {
-		if name != "-" {
-			if err := s.ReadFile(name, format); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if _, err := spool.Seek(0, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("read spooled standard input: %w", err)
-		}
-		if err := s.Read(spool, "stdin", format); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/voice-agentstate/conformance/harness/check"
 	"github.com/voice-agentstate/conformance/harness/contract"
 	"github.com/voice-agentstate/conformance/harness/finding"
+	"github.com/voice-agentstate/conformance/harness/htmlreport"
 	"github.com/voice-agentstate/conformance/harness/record"
 	"github.com/voice-agentstate/conformance/harness/verify"
 )
@@ -141,16 +142,6 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if code, failed := begin(err, "verify", stderr, setting(args, getenv, "report-json"), setting(args, getenv, "report-html")); failed {
 		return code
 	}
-	var spool *os.File
-	if v.ReportHTML != "" {
-		var cleanup func()
-		stdin, spool, cleanup, err = spooled(stdin)
-		defer cleanup()
-		if err != nil {
-			complain(stderr, err)
-			return exitUsage
-		}
-	}
 	set, err := loadSchemas(v.Schemas)
 	if err != nil {
 		complain(stderr, err)
@@ -166,6 +157,11 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	opts := v.options(set)
 	opts.OnFinding = out.finding
 	opts.Input = v.inputFormat
+	var drawn *htmlreport.Stream // the records for --report-html, as verify.Run reads them
+	if v.ReportHTML != "" {
+		drawn = htmlreport.NewStream()
+		opts.OnRecord = drawn.Add
+	}
 	rep, err := verify.Run(ctx, inputs, opts)
 	if rep == nil {
 		complain(stderr, err)
@@ -193,15 +189,8 @@ func runVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		}
 		complain(stderr, "report written to "+v.ReportJSON)
 	}
-	if v.ReportHTML != "" {
-		s, err := verifiedStream(v.Files, spool, v.inputFormat)
-		if err != nil {
-			complain(stderr, err)
-			return exitUsage
-		}
-		if !writeHTML(v.ReportHTML, "verify", rep, s, stderr) {
-			return exitUsage
-		}
+	if v.ReportHTML != "" && !writeHTML(v.ReportHTML, "verify", rep, drawn, stderr) {
+		return exitUsage
 	}
 	return code
 }
