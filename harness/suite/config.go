@@ -6,6 +6,7 @@ package suite
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,7 @@ const DefaultParallel = 32
 // suite creates the topic on. The adapter's settings are checked when the driver is chosen
 // (NewDriver), as Start does.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	getenv = inWorkdir(getenv)
 	bc, err := broker.FromEnv(getenv)
 	if err != nil {
 		return Config{}, err
@@ -123,4 +125,23 @@ func orDefault(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// pathSettings are the variables that name a file or directory of the user's.
+var pathSettings = map[string]bool{"AGENTSTATE_SCENARIOS": true, "AGENTSTATE_TLS_CA": true, "AGENTSTATE_TLS_CERT": true,
+	"AGENTSTATE_TLS_KEY": true, "AGENTSTATE_SASL_PASSWORD_FILE": true}
+
+// inWorkdir reads the environment with every relative path of pathSettings resolved against
+// AGENTSTATE_WORKDIR, the directory the user ran from ('make conformance' sets it; the suite
+// itself runs in specs/), as a relative adapter command is. Without it, paths are the working
+// directory's.
+func inWorkdir(getenv func(string) string) func(string) string {
+	work := getenv(EnvWorkdir)
+	return func(name string) string {
+		v := getenv(name)
+		if work == "" || !pathSettings[name] || v == "" || filepath.IsAbs(v) {
+			return v
+		}
+		return filepath.Join(work, v)
+	}
 }
